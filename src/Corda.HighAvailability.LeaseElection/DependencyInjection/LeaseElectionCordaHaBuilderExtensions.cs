@@ -1,0 +1,43 @@
+using Corda.HighAvailability;
+using Corda.HighAvailability.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Fencing;
+using Corda.HighAvailability.LeaseElection.Hosting;
+using Corda.HighAvailability.LeaseElection.Storage;
+using Corda.HighAvailability.LeaseElection.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds lease election to <c>services.AddCordaHa(...)</c>.</summary>
+public static class LeaseElectionCordaHaBuilderExtensions
+{
+    /// <summary>
+    /// Adds lease election: an <see cref="ILeaseElector"/>, an <see cref="ILeaseFence"/> and the hosted service
+    /// that runs the election. Choose a database with <c>UseSqlite</c> or <c>UsePostgreSql</c> on the result.
+    /// Options are validated when the host starts.
+    /// </summary>
+    /// <param name="builder">The Corda HA builder.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>A builder for the provider, policies and leader-only services.</returns>
+    public static LeaseElectionBuilder AddLeaseElection(this ICordaHaBuilder builder, Action<LeaseElectionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<LeaseElectionOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaseElectionOptions>, LeaseElectionOptionsValidator>());
+        services.TryAddSingleton<LeaseElectionMetrics>();
+        services.TryAddSingleton<LeaseElector>();
+        services.TryAddSingleton<ILeaseElector>(sp => sp.GetRequiredService<LeaseElector>());
+        services.TryAddSingleton<ILeaseFence, LeaseFence>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LeaseElectionHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaseElectionOptions>, LeaseStoreRegisteredValidator>());
+        return new LeaseElectionBuilder(services);
+    }
+}

@@ -1,0 +1,90 @@
+namespace Corda.HighAvailability.LeaseElection.Storage;
+
+/// <summary>
+/// The database side of lease election: what a provider package (SQLite, PostgreSQL, ...) implements.
+/// </summary>
+/// <remarks>
+/// Rules every implementation keeps, because the elector's safety rests on them:
+/// <list type="bullet">
+/// <item>All times come from the database server's clock, never from the caller's.</item>
+/// <item>Acquire, renew and release are each one atomic round trip that compares holder and epoch (compare-and-set),
+/// safe with any number of candidates racing.</item>
+/// <item>The epoch increases on every successful acquire (so at least whenever the holder changes) and on a forced release.</item>
+/// <item>Identifiers are validated and every value is a bound parameter.</item>
+/// </list>
+/// </remarks>
+public interface ILeaseStore : IAsyncDisposable
+{
+    /// <summary>A short provider name for logs and tools, e.g. <c>sqlite</c> or <c>postgres</c>.</summary>
+    string ProviderName { get; }
+
+    /// <summary>Creates the lease table if it is missing (development set-ups; production applies <see cref="GetSchemaScript"/>).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the table exists.</returns>
+    Task EnsureSchemaAsync(CancellationToken cancellationToken);
+
+    /// <summary>The DDL a DBA applies in production, where the runtime user has only SELECT, INSERT and UPDATE.</summary>
+    /// <returns>The SQL script.</returns>
+    string GetSchemaScript();
+
+    /// <summary>Reads a lease row.</summary>
+    /// <param name="leaseName">Name of the lease.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The row, or <see langword="null"/> when the lease was never taken.</returns>
+    Task<LeaseRecord?> ReadAsync(string leaseName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the lease if it is free, lapsed, or already held by <paramref name="holder"/>; the epoch increases on success.
+    /// </summary>
+    /// <param name="leaseName">Name of the lease.</param>
+    /// <param name="holder">The candidate.</param>
+    /// <param name="leaseDuration">How long the grant lasts unless renewed (database clock).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the lease was taken, and the row after the attempt.</returns>
+    Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Extends a grant, only if the row still carries the token's holder and epoch.</summary>
+    /// <param name="token">The grant to extend.</param>
+    /// <param name="leaseDuration">New duration, from the database's now.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether it was renewed, and the row after the attempt.</returns>
+    Task<LeaseAttemptResult> TryRenewAsync(LeaseToken token, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Gives a grant up at once so that a standby can take over without waiting for expiry.</summary>
+    /// <param name="token">The grant to release.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> if the row still carried the token and was released.</returns>
+    Task<bool> ReleaseAsync(LeaseToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Operator action: releases the lease whoever holds it and increases the epoch, so that the old holder's
+    /// fenced writes and renewals are rejected from now on.
+    /// </summary>
+    /// <param name="leaseName">Name of the lease.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The row after the release, or <see langword="null"/> when the lease does not exist.</returns>
+    Task<LeaseRecord?> ForceReleaseAsync(string leaseName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a database transaction that commits only if, in that same transaction,
+    /// the lease row still carries the token's holder and epoch and has not lapsed. Otherwise the transaction is
+    /// rolled back and <see cref="Fencing.LeaseFencedException"/> is thrown.
+    /// </summary>
+    /// <typeparam name="T">What the work returns.</typeparam>
+    /// <param name="token">The grant the write is made under.</param>
+    /// <param name="work">The writes to make, on the given connection and transaction.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What <paramref name="work"/> returned.</returns>
+    Task<T> ExecuteFencedAsync<T>(LeaseToken token, Func<Fencing.FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits until the lease row may have changed (a release or a new grant) or <paramref name="timeout"/> passes,
+    /// whichever is first. Providers with change notification (PostgreSQL LISTEN/NOTIFY) wake at once; others
+    /// detect changes cheaply (SQLite <c>PRAGMA data_version</c>).
+    /// </summary>
+    /// <param name="leaseName">Name of the lease.</param>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> if a change was signalled, <see langword="false"/> on timeout.</returns>
+    Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken);
+}
