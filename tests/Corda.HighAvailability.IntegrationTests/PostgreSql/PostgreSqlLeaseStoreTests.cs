@@ -129,6 +129,79 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         }
     }
 
+    [Fact]
+    public async Task The_listener_reconnects_after_losing_its_connection_and_wakes_waiters_that_may_have_missed_a_release()
+    {
+        var leader = await CreateStoreAsync();
+        var standby = await CreateStoreAsync();
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        await WhenWatchingAsync(standby, LeaseName);
+        var listener = await ListenerBackendAsync();
+        Assert.NotNull(listener);
+
+        var duringOutage = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
+        await ExecuteAsync($"SELECT pg_terminate_backend({listener})");
+
+        Assert.True(await duringOutage.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        await PollAsync(async () => await ListenerBackendAsync() is { } pid && pid != listener, "the listener never reconnected");
+        var afterReconnect = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
+        await Task.Delay(300, Ct);
+        Assert.True(await leader.ReleaseAsync(token, Ct));
+        Assert.True(await afterReconnect.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+    }
+
+    [Fact]
+    public async Task Disposing_the_store_closes_its_pooled_and_listening_connections()
+    {
+        var baseline = await OtherConnectionsAsync();
+        var store = NewStore(options => { });
+        await store.EnsureSchemaAsync(Ct);
+        await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        await WhenWatchingAsync(store, LeaseName);
+        var waiting = store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
+        Assert.True(await OtherConnectionsAsync() >= baseline + 2);
+
+        await store.DisposeAsync();
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        await PollAsync(async () => await OtherConnectionsAsync() == baseline, "the store left connections open");
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(1), Ct));
+    }
+
+    private async Task<int?> ListenerBackendAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' ORDER BY backend_start DESC LIMIT 1";
+        return await command.ExecuteScalarAsync(Ct) as int?;
+    }
+
+    private async Task<long> OtherConnectionsAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task PollAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), failure);
+            await Task.Delay(50, Ct);
+        }
+    }
+
     private PostgreSqlLeaseStore NewStore(Action<PostgreSqlLeaseStoreOptions> configure)
     {
         var options = new PostgreSqlLeaseStoreOptions { ConnectionString = _connectionString };
