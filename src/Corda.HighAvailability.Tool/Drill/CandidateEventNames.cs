@@ -4,6 +4,7 @@ namespace Corda.HighAvailability.Tool.Drill;
 internal static class CandidateEventNames
 {
     public const string Leading = "leading";
+    public const string Observed = "observed";
     public const string FirstWrite = "first-write";
     public const string Stopped = "stopped";
     public const string StaleWrite = "stale-write";

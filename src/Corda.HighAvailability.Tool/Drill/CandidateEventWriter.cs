@@ -17,6 +17,18 @@ internal sealed class CandidateEventWriter
 
     public void Leading(long epoch) => Write(CandidateEventNames.Leading, epoch);
 
+    public void Observed(long epoch, string? holder) => Write(CandidateEventNames.Observed, epoch, w =>
+    {
+        if (holder is null)
+        {
+            w.WriteNull("holder");
+        }
+        else
+        {
+            w.WriteString("holder", holder);
+        }
+    });
+
     public void FirstWrite(long epoch) => Write(CandidateEventNames.FirstWrite, epoch);
 
     public void Stopped(long epoch, string kind) => Write(CandidateEventNames.Stopped, epoch, w => w.WriteString("kind", kind));
