@@ -35,7 +35,7 @@ internal static class CommonOptions
 
     public static Option<string> Lease(string fallback = DefaultLeaseName) => new("--lease", "-l")
     {
-        Description = $"Lease name (the row key). Default: {fallback}.",
+        Description = "Lease name (the row key).",
         DefaultValueFactory = _ => fallback,
         HelpName = "name",
     };

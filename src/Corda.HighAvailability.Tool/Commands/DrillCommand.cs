@@ -22,7 +22,7 @@ internal static class DrillCommand
         var table = CommonOptions.Table();
         var candidates = CommonOptions.Count("--candidates", "Candidate processes kept running.", 3, 2, 16);
         var kills = CommonOptions.Count("--kills", "Leader take-downs (round 2 is a graceful SIGTERM, the others SIGKILL); one SIGSTOP pause round follows.", 5, 1, 100);
-        var duration = CommonOptions.Duration("--lease-duration", "Lease duration; renew deadline 2/3 of it, renew period 1/7.5 of it. Default 2s.", TimeSpan.FromSeconds(2));
+        var duration = CommonOptions.Duration("--lease-duration", "Lease duration; renew deadline 2/3 of it, renew period 1/7.5 of it (e.g. 2s, 1500ms, 00:00:02).", TimeSpan.FromSeconds(2));
         var format = CommonOptions.Format();
         var command = new Command(
             "drill",
