@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Corda.HighAvailability.Tool.Providers;
+
+namespace Corda.HighAvailability.Tool.Cli;
+
+/// <summary>Option factories shared by the commands, so every command spells and validates them the same way.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultLeaseName = "corda-node";
+
+    public static Option<ProviderKind> Provider(bool required, ProviderKind fallback = ProviderKind.Sqlite)
+    {
+        var option = new Option<ProviderKind>("--provider", "-p")
+        {
+            Description = $"Database provider: {ProviderNames.Choices}.",
+            Required = required,
+            HelpName = ProviderNames.Choices,
+            CustomParser = ParseProvider,
+        };
+        if (!required)
+        {
+            option.DefaultValueFactory = _ => fallback;
+        }
+
+        return option;
+    }
+
+    public static Option<string> Connection(bool required, string description) => new("--connection", "-c")
+    {
+        Description = description,
+        Required = required,
+        HelpName = "connection-string",
+    };
+
+    public static Option<string> Lease(string fallback = DefaultLeaseName) => new("--lease", "-l")
+    {
+        Description = "Lease name (the row key).",
+        DefaultValueFactory = _ => fallback,
+        HelpName = "name",
+    };
+
+    public static Option<string?> Table() => new("--table")
+    {
+        Description = "Lease table name. Default: the provider's default (corda_ha_lease).",
+        HelpName = "name",
+    };
+
+    public static Option<OutputFormat> Format() => new("--format", "-f")
+    {
+        Description = "Output: text (for people) or json (one object, for scripts).",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        HelpName = "text|json",
+        CustomParser = ParseFormat,
+    };
+
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan fallback) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "duration",
+        CustomParser = ParseDuration,
+    };
+
+    public static Option<int> Count(string name, string description, int fallback, int minimum, int maximum)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => fallback,
+            HelpName = "n",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < minimum || value > maximum)
+            {
+                result.AddError($"{name} must be between {minimum} and {maximum} (was {value}).");
+            }
+        });
+        return option;
+    }
+
+    private static ProviderKind ParseProvider(ArgumentResult result)
+    {
+        var text = SingleToken(result);
+        if (ProviderNames.TryParse(text, out var provider))
+        {
+            return provider;
+        }
+
+        result.AddError($"Unknown provider '{text}'; use {ProviderNames.Choices}.");
+        return default;
+    }
+
+    private static OutputFormat ParseFormat(ArgumentResult result)
+    {
+        var text = SingleToken(result);
+        switch (text?.ToLowerInvariant())
+        {
+            case "text":
+                return OutputFormat.Text;
+            case "json":
+                return OutputFormat.Json;
+            default:
+                result.AddError($"Unknown format '{text}'; use text or json.");
+                return default;
+        }
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        var text = SingleToken(result);
+        if (DurationParser.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"Invalid duration '{text}' for {OptionName(result)}; use e.g. 2s, 1500ms or 00:00:02.");
+        return default;
+    }
+
+    private static string? SingleToken(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : "the option";
+}

@@ -1,0 +1,23 @@
+namespace Corda.HighAvailability.Tool.Cli;
+
+/// <summary>The exit codes of corda-ha; scripts and the drill's callers rely on them, so they never change meaning.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>The lease does not exist, or a release was refused because a live holder has it.</summary>
+    public const int NotFoundOrRefused = 1;
+
+    /// <summary>Bad command line, or the database could not be reached or read.</summary>
+    public const int UsageOrConnection = 2;
+
+    /// <summary>The drill saw a safety violation: overlapping writes or an accepted stale write.</summary>
+    public const int SafetyViolation = 3;
+
+    /// <summary>The drill could not run to the end: no leader appeared in time, or a candidate died unexpectedly.</summary>
+    public const int DrillFailed = 4;
+
+    /// <summary>Interrupted (Ctrl+C), following the shell's 128 + SIGINT convention.</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Corda.HighAvailability.Tool.Cli;
+using Corda.HighAvailability.Tool.Commands;
+
+namespace Corda.HighAvailability.Tool;
+
+/// <summary>Entry point of <c>corda-ha</c>.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand(
+            "corda-ha: operate Corda.HighAvailability lease election. Exit codes: 0 success; 1 lease missing or release refused; "
+            + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete.")
+        {
+            LeaseCommand.Create(),
+            DrillCommand.Create(),
+            DrillCandidateCommand.Create(),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // One line on stderr and exit code 2, instead of the library's help dump and exit code 1.
+            var problems = string.Join(" ", parse.Errors.Select(e => e.Message));
+            return CommandRunner.Fail(ExitCodes.UsageOrConnection, $"{problems} See 'corda-ha --help'.");
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // A drill candidate is a generic host that handles SIGTERM/SIGINT itself (graceful stop and lease release);
+            // elsewhere Ctrl+C cancels the command's token and the command cleans up within the timeout.
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == DrillCandidateCommand.Name ? null : TimeSpan.FromSeconds(10),
+        };
+
+        try
+        {
+            return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Commands catch their own failures; this is the last guard against a stack trace on the console.
+            return CommandRunner.Fail(ExitCodes.UsageOrConnection, $"Unexpected error ({ex.GetType().Name}): {ex.Message}");
+        }
+    }
+}

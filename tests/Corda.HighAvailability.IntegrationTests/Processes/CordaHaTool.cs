@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace Corda.HighAvailability.IntegrationTests.Processes;
+
+/// <summary>Runs the corda-ha tool that the project reference copies next to the tests, as <c>dotnet corda-ha.dll</c>.</summary>
+internal static class CordaHaTool
+{
+    public static string DllPath { get; } = Path.Combine(AppContext.BaseDirectory, "corda-ha.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        // The SDK tells test hosts which dotnet runs them; fall back to the one on PATH.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var info = new ProcessStartInfo(dotnet)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
+    /// <summary>Runs the tool to completion (killed after <paramref name="timeout"/>).</summary>
+    public static async Task<ToolRun> RunAsync(TimeSpan timeout, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("corda-ha did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"corda-ha {string.Join(' ', arguments)} did not finish within {timeout}; stderr: {await stderr}");
+        }
+
+        return new ToolRun(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>The outcome of one tool run.</summary>
+internal sealed record ToolRun(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+}
