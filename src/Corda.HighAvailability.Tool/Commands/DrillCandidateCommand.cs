@@ -47,7 +47,6 @@ internal static class DrillCandidateCommand
                     }
 
                     var kind = parse.GetValue(provider);
-                    StoreFactory.EnsureAvailable(kind);
                     var settings = new CandidateSettings(
                         kind,
                         connectionString,

@@ -64,7 +64,6 @@ internal static class DrillCommand
         OutputFormat format,
         CancellationToken cancellationToken)
     {
-        StoreFactory.EnsureAvailable(provider);
         if (!OperatingSystem.IsLinux())
         {
             throw new ToolException(ExitCodes.UsageOrConnection, "The drill sends Linux signals (SIGTERM, SIGSTOP, SIGCONT); run it on Linux.");

@@ -5,10 +5,8 @@ using Corda.HighAvailability.Sqlite.LeaseElection;
 using Corda.HighAvailability.Tool.Cli;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-#if CORDA_HA_POSTGRESQL
 using Corda.HighAvailability.PostgreSql.LeaseElection;
 using Npgsql;
-#endif
 
 namespace Corda.HighAvailability.Tool.Providers;
 
@@ -16,10 +14,6 @@ namespace Corda.HighAvailability.Tool.Providers;
 /// The one place that knows the provider packages: builds stores for the admin commands, wires the provider into
 /// a drill candidate's DI container, and opens plain connections for the drill table.
 /// </summary>
-/// <remarks>
-/// The PostgreSQL branches compile only with <c>CORDA_HA_POSTGRESQL</c> defined (see the csproj) because the
-/// provider is being written in parallel; without it <c>--provider postgres</c> fails with a clear message.
-/// </remarks>
 internal static class StoreFactory
 {
     public static ILeaseStore CreateStore(ProviderKind provider, string connectionString, string? tableName)
@@ -36,7 +30,6 @@ internal static class StoreFactory
                     }
 
                     return new SqliteLeaseStore(sqlite, TimeProvider.System);
-#if CORDA_HA_POSTGRESQL
                 case ProviderKind.Postgres:
                     var postgres = new PostgreSqlLeaseStoreOptions { ConnectionString = connectionString };
                     if (tableName is not null)
@@ -45,7 +38,6 @@ internal static class StoreFactory
                     }
 
                     return new PostgreSqlLeaseStore(postgres, TimeProvider.System);
-#endif
                 default:
                     throw NotAvailable(provider);
             }
@@ -60,9 +52,7 @@ internal static class StoreFactory
     public static LeaseElectionBuilder UseProvider(this LeaseElectionBuilder builder, ProviderKind provider, string connectionString, string? tableName) => provider switch
     {
         ProviderKind.Sqlite => builder.UseSqlite(connectionString, o => o.TableName = tableName ?? o.TableName),
-#if CORDA_HA_POSTGRESQL
         ProviderKind.Postgres => builder.UsePostgreSql(connectionString, o => o.TableName = tableName ?? o.TableName),
-#endif
         _ => throw NotAvailable(provider),
     };
 
@@ -73,9 +63,7 @@ internal static class StoreFactory
         {
             // No pooling: the orchestrator's few connections must not keep the temporary database file open.
             ProviderKind.Sqlite => new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString()),
-#if CORDA_HA_POSTGRESQL
             ProviderKind.Postgres => new NpgsqlConnection(connectionString),
-#endif
             _ => throw NotAvailable(provider),
         };
         try
@@ -122,22 +110,7 @@ internal static class StoreFactory
         ? "Data Source=:memory:"
         : "Host=localhost;Database=corda";
 
-    public static bool IsAvailable(ProviderKind provider) =>
-#if CORDA_HA_POSTGRESQL
-        true;
-#else
-        provider == ProviderKind.Sqlite;
-#endif
-
-    public static void EnsureAvailable(ProviderKind provider)
-    {
-        if (!IsAvailable(provider))
-        {
-            throw NotAvailable(provider);
-        }
-    }
-
     private static ToolException NotAvailable(ProviderKind provider) => new(
         ExitCodes.UsageOrConnection,
-        $"--provider {ProviderNames.Name(provider)} is not available in this build of corda-ha (built without the PostgreSQL provider); use --provider sqlite.");
+        $"--provider {ProviderNames.Name(provider)} is not supported; use sqlite or postgres.");
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh Debian 12 machine, as root, it installs what the tests need
+# (PostgreSQL server binaries), builds everything in Release, runs every test project against real SQLite
+# files, a real PostgreSQL the tests start themselves, and real processes, checks that packing works, and
+# ends with one line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/artifacts/test-results"
+
+fail() { echo "error: $*" >&2; exit 2; }
+
+command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK 10 ('dotnet') is required: see https://learn.microsoft.com/dotnet/core/install/linux-debian"
+
+# PostgreSQL server binaries (initdb, pg_ctl): the integration tests start their own server on loopback.
+if [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && [ -z "${CORDA_HA_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the Debian package 'postgresql' (the tests start a real PostgreSQL)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    fail "PostgreSQL server binaries not found: install the Debian package 'postgresql' (as root), set CORDA_HA_PG_BIN to their folder, or set CORDA_HA_TEST_POSTGRES to a connection string"
+  fi
+fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres >/dev/null 2>&1; then
+  fail "running as root needs the 'postgres' user to start PostgreSQL (it refuses to run as root): install the Debian package 'postgresql'"
+fi
+
+# Servers left behind by a test run that was itself killed: the fixture names its directories corda-ha-pg-*.
+cleanup() {
+  pkill -KILL -f '/corda-ha-pg-' 2>/dev/null || true
+  rm -rf "${TMPDIR:-/tmp}"/corda-ha-pg-* 2>/dev/null || true
+}
+cleanup
+trap cleanup EXIT
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+rm -rf "$results"
+dotnet build Corda.HighAvailability.sln -c Release -nologo -v:q
+dotnet pack Corda.HighAvailability.sln -c Release --no-build -nologo -v:q
+
+status=0
+dotnet test Corda.HighAvailability.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+[ ${#trx_files[@]} -gt 0 ] || { echo "0 passed, 1 failed, 0 skipped"; echo "error: no test results were written" >&2; exit 1; }
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(value total); executed=$(value executed); p=$(value passed); f=$(value failed)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
+if [ "$passed" -eq 0 ]; then echo "error: no test ran" >&2; exit 1; fi
