@@ -37,7 +37,10 @@ public static class LeaseElectionCordaHaBuilderExtensions
         services.TryAddSingleton<ILeaseElector>(sp => sp.GetRequiredService<LeaseElector>());
         services.TryAddSingleton<ILeaseFence, LeaseFence>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LeaseElectionHostedService>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaseElectionOptions>, LeaseStoreRegisteredValidator>());
+
+        // Until a provider is chosen, resolving the store explains how to choose one (the hosted service resolves it at start).
+        services.TryAddSingleton<ILeaseStore>(_ => throw new InvalidOperationException(
+            "Lease election has no database: call UseSqlite(...), UsePostgreSql(...) or UseStore(...) on the builder returned by AddLeaseElection()."));
         return new LeaseElectionBuilder(services);
     }
 }

@@ -18,10 +18,11 @@ public sealed class LeaseElectorTests
         var store = new InMemoryLeaseStore(_time);
         await using var host = new ElectionHarness(store, _time, "a");
         var started = 0;
-        host.Elector.StartedLeading += (_, e) => started++;
+        host.Elector.StartedLeading += (_, e) => Interlocked.Increment(ref started);
         host.Start();
 
-        await _time.AdvanceUntilAsync(() => host.Elector.IsLeader, Limit);
+        // The event is raised just after IsLeader turns true (the token is fresh first): wait for both.
+        await _time.AdvanceUntilAsync(() => host.Elector.IsLeader && Volatile.Read(ref started) > 0, Limit);
 
         Assert.Equal(1, host.Elector.CurrentEpoch);
         Assert.Equal(1, started);
