@@ -24,6 +24,11 @@ internal sealed class PostgreSqlChangeListener : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _sync = new();
     private readonly Dictionary<string, List<TaskCompletionSource<bool>>> _waiters = new(StringComparer.Ordinal);
+
+    // Changes announced while nobody waited (e.g. a release between a failed acquire and the next wait): the next
+    // wait for that lease returns at once instead of sleeping until an expiry that no longer holds.
+    private readonly HashSet<string> _unconsumed = new(StringComparer.Ordinal);
+    private bool _missedWhileDisconnected;
     private TaskCompletionSource _listening = NewSignal();
     private Task? _loop;
     private bool _disposed;
@@ -52,6 +57,16 @@ internal sealed class PostgreSqlChangeListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts listening (idempotent), so that changes are recorded before the first wait.</summary>
+    public void Start()
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+        }
+    }
+
     /// <summary>Waits for a notification naming <paramref name="leaseName"/>; starts the connection on first use.</summary>
     public async Task<bool> WaitAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -61,6 +76,12 @@ internal sealed class PostgreSqlChangeListener : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+            if (_unconsumed.Remove(leaseName) | _missedWhileDisconnected)
+            {
+                _missedWhileDisconnected = false;
+                return true;
+            }
+
             if (!_waiters.TryGetValue(leaseName, out var list))
             {
                 list = [];
@@ -196,6 +217,7 @@ internal sealed class PostgreSqlChangeListener : IAsyncDisposable
         {
             if (!_waiters.Remove(e.Payload, out woken))
             {
+                _unconsumed.Add(e.Payload);
                 return;
             }
         }
@@ -213,6 +235,7 @@ internal sealed class PostgreSqlChangeListener : IAsyncDisposable
         {
             woken = _waiters.Values.SelectMany(list => list).ToList();
             _waiters.Clear();
+            _missedWhileDisconnected |= changed && woken.Count == 0;
         }
 
         foreach (var waiter in woken)

@@ -106,6 +106,10 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         ArgumentNullException.ThrowIfNull(holder);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+
+        // A candidate that loses waits for a release next: listen from now on, so that a release landing between
+        // this attempt and that wait is not missed.
+        _listener?.Start();
         var (succeeded, record) = await QueryRecordAsync(
             _sql.Acquire,
             parameters =>

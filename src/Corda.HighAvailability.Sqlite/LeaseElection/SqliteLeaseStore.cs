@@ -18,6 +18,13 @@ public sealed class SqliteLeaseStore : ILeaseStore
     private readonly TimeProvider _time;
     private readonly int _commandTimeoutSeconds;
 
+    // PRAGMA data_version is comparable only on one connection, so change detection keeps its own connection and
+    // the last value it saw: a commit between a failed acquire and the next wait is then noticed, not slept through.
+    private readonly SemaphoreSlim _changeGate = new(1, 1);
+    private SqliteConnection? _changeConnection;
+    private SqliteCommand? _dataVersion;
+    private long? _lastDataVersion;
+
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection string, table name and timings; validated here.</param>
     /// <param name="timeProvider">Time provider for waits; default <see cref="TimeProvider.System"/>.</param>
@@ -73,11 +80,14 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    public Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         ArgumentNullException.ThrowIfNull(holder);
-        return ChangeAsync(_sql.Acquire, cancellationToken, parameters =>
+
+        // A candidate that loses waits for a change next: take the baseline before the attempt.
+        await PrimeChangeDetectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(_sql.Acquire, cancellationToken, parameters =>
         {
             parameters.AddWithValue("$name", leaseName);
             parameters.AddWithValue("$holder", holder.Id);
@@ -85,7 +95,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
             parameters.AddWithValue("$machine", (object?)holder.Machine ?? DBNull.Value);
             parameters.AddWithValue("$pid", (object?)holder.ProcessId ?? DBNull.Value);
             parameters.AddWithValue("$version", (object?)holder.Version ?? DBNull.Value);
-        });
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -167,38 +177,101 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Returns at once when another connection committed since the previous wait (or acquire attempt) of this store.</remarks>
     public async Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         var start = _time.GetTimestamp();
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        await _changeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var command = CreateCommand(connection, null, "PRAGMA data_version;");
-            await using (command.ConfigureAwait(false))
+            var baseline = _lastDataVersion ?? await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                var baseline = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                while (true)
+                var version = await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
+                if (version != baseline)
                 {
-                    var remaining = timeout - _time.GetElapsedTime(start);
-                    if (remaining <= TimeSpan.Zero)
-                    {
-                        return false;
-                    }
-
-                    await Task.Delay(remaining < _options.ChangePollInterval ? remaining : _options.ChangePollInterval, _time, cancellationToken).ConfigureAwait(false);
-                    var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                    if (!Equals(version, baseline))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
+
+                var remaining = timeout - _time.GetElapsedTime(start);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                await Task.Delay(remaining < _options.ChangePollInterval ? remaining : _options.ChangePollInterval, _time, cancellationToken).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            _changeGate.Release();
         }
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        await _changeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_dataVersion is not null)
+            {
+                await _dataVersion.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_changeConnection is not null)
+            {
+                await _changeConnection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _dataVersion = null;
+            _changeConnection = null;
+        }
+        finally
+        {
+            _changeGate.Release();
+        }
+    }
+
+    private async Task PrimeChangeDetectionAsync(CancellationToken cancellationToken)
+    {
+        await _changeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changeGate.Release();
+        }
+    }
+
+    /// <summary>Reads <c>PRAGMA data_version</c> on the change connection and remembers it; call under the gate.</summary>
+    private async Task<long> ReadDataVersionAsync(CancellationToken cancellationToken)
+    {
+        if (_dataVersion is null)
+        {
+            _changeConnection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            _dataVersion = CreateCommand(_changeConnection, null, "PRAGMA data_version;");
+        }
+
+        try
+        {
+            var version = Convert.ToInt64(await _dataVersion.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            _lastDataVersion = version;
+            return version;
+        }
+        catch
+        {
+            // A broken connection is replaced on the next call.
+            await _dataVersion.DisposeAsync().ConfigureAwait(false);
+            await _changeConnection!.DisposeAsync().ConfigureAwait(false);
+            _dataVersion = null;
+            _changeConnection = null;
+            throw;
+        }
+    }
 
     private async Task<LeaseAttemptResult> ChangeAsync(string sql, CancellationToken cancellationToken, Action<SqliteParameterCollection> bind)
     {

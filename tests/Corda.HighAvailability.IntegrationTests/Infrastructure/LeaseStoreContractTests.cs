@@ -318,6 +318,25 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_between_a_lost_acquire_and_the_next_wait_is_not_slept_through()
+    {
+        var leader = await CreateStoreAsync();
+        var standby = await CreateStoreAsync();
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        Assert.False((await standby.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct)).Succeeded);
+        await WhenWatchingAsync(standby, LeaseName);
+
+        // The release lands before the standby starts waiting: its wait must end at once, not at the old expiry.
+        Assert.True(await leader.ReleaseAsync(token, Ct));
+        var waited = Stopwatch.StartNew();
+        var changed = await standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
+        waited.Stop();
+
+        Assert.True(changed);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(1), $"woke {waited.Elapsed} after the release");
+    }
+
+    [Fact]
     public async Task Wait_for_change_returns_false_after_the_timeout_when_nothing_changes()
     {
         var leader = await CreateStoreAsync();
