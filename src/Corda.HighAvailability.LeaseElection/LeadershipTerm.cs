@@ -68,11 +68,11 @@ internal sealed class LeadershipTerm : IDisposable
         return true;
     }
 
-    public void Dispose()
-    {
-        _deadlineTimer.Dispose();
-        _cancellation.Dispose();
-    }
+    /// <summary>
+    /// Stops the deadline timer. The cancellation source is left alone: it owns no timer, and code that still
+    /// holds <see cref="Cancellation"/> (leader-only work, a loop iteration in flight) may register on it safely.
+    /// </summary>
+    public void Dispose() => _deadlineTimer.Dispose();
 
     private TimeSpan Remaining(long since)
     {
@@ -85,10 +85,6 @@ internal sealed class LeadershipTerm : IDisposable
         try
         {
             _cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already ended and disposed.
         }
         catch (AggregateException)
         {
