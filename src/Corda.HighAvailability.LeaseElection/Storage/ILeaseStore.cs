@@ -43,7 +43,10 @@ public interface ILeaseStore : IAsyncDisposable
     /// <returns>Whether the lease was taken, and the row after the attempt.</returns>
     Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
-    /// <summary>Extends a grant, only if the row still carries the token's holder and epoch.</summary>
+    /// <summary>
+    /// Extends a grant, only if the row still carries the token's holder and epoch and has not lapsed: a lapsed grant
+    /// is never revived (the holder acquires again, under a new epoch).
+    /// </summary>
     /// <param name="token">The grant to extend.</param>
     /// <param name="leaseDuration">New duration, from the database's now.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -57,10 +57,12 @@ internal sealed class PostgreSqlLeaseSql
             {current} AND NOT EXISTS (SELECT 1 FROM acquired)
             """;
 
+        // A lapsed grant is never revived: the holder must acquire again, under a new epoch, so that nothing written
+        // after a lapse can carry the old epoch.
         Renew = $"""
             WITH renewed AS (
                 UPDATE {qualified} SET renewed_at = now(), expires_at = now() + @duration
-                WHERE lease_name = @name AND holder_id = @holder AND epoch = @epoch
+                WHERE lease_name = @name AND holder_id = @holder AND epoch = @epoch AND expires_at > now()
                 RETURNING {Columns}
             )
             SELECT true, {Columns}, now() FROM renewed

@@ -45,9 +45,11 @@ internal sealed class SqliteLeaseSql
             {select}
             """;
 
+        // A lapsed grant is never revived: the holder must acquire again, under a new epoch, so that nothing written
+        // after a lapse can carry the old epoch.
         Renew = $"""
             UPDATE {table} SET renewed_at = {Now}, expires_at = {Now} + $duration_ms
-            WHERE lease_name = $name AND holder_id = $holder AND epoch = $epoch;
+            WHERE lease_name = $name AND holder_id = $holder AND epoch = $epoch AND expires_at > {Now};
             {select}
             """;
 

@@ -129,6 +129,23 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lapsed_grant_cannot_be_renewed_even_if_nobody_took_it()
+    {
+        var store = await CreateStoreAsync();
+        var lapsed = (await store.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, Ct)).Token!;
+        await Task.Delay(ShortLease * 2, Ct);
+
+        var renewed = await store.TryRenewAsync(lapsed, LongLease, Ct);
+
+        // The holder must acquire again, under a new epoch: nothing after a lapse carries the old one.
+        Assert.False(renewed.Succeeded);
+        Assert.Equal(lapsed.Epoch, renewed.Record!.Epoch);
+        var again = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        Assert.True(again.Succeeded);
+        Assert.Equal(lapsed.Epoch + 1, again.Token!.Epoch);
+    }
+
+    [Fact]
     public async Task Renew_with_a_stale_epoch_fails_and_returns_the_current_holder()
     {
         var a = await CreateStoreAsync();

@@ -74,7 +74,7 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
         lock (_sync)
         {
             var now = databaseClock.GetUtcNow();
-            if (_rows.TryGetValue(token.LeaseName, out var row) && row.HolderId == token.HolderId && row.Epoch == token.Epoch)
+            if (_rows.TryGetValue(token.LeaseName, out var row) && row.HolderId == token.HolderId && row.Epoch == token.Epoch && row.ExpiresAt > now)
             {
                 _rows[token.LeaseName] = row with { RenewedAt = now, ExpiresAt = now + leaseDuration };
                 return new LeaseAttemptResult(true, Snapshot(token.LeaseName));
