@@ -7,8 +7,9 @@ namespace Corda.HighAvailability.Checkpoints;
 /// </summary>
 /// <remarks>
 /// Memory is bounded by the blobs in flight, never by the table sizes: at most about
-/// (2 × <see cref="Parallelism"/> + 6) × <see cref="MaxBlobBytes"/> in the worst case where every blob is that large,
-/// plus 64 KiB of decoder buffers per worker.
+/// (2 × <see cref="Parallelism"/> + 16) × <see cref="MaxBlobBytes"/> in the worst case where every blob is that large
+/// (one current row per table, the rows being merged, the channel and the workers), plus about 200 KiB of decoder
+/// buffers per worker.
 /// </remarks>
 public sealed class CheckpointVerificationOptions
 {
