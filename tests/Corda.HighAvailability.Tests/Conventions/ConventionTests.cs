@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Diagnostics;
 using Corda.HighAvailability.LeaseElection;
 using Corda.HighAvailability.PostgreSql.LeaseElection;
@@ -18,6 +19,7 @@ public sealed partial class ConventionTests
         typeof(ILeaseElector).Assembly,
         typeof(SqliteLeaseStore).Assembly,
         typeof(PostgreSqlLeaseStore).Assembly,
+        typeof(ICheckpointVerifier).Assembly,
     ];
 
     [Theory]

@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Data.Common;
+
+namespace Corda.HighAvailability.Checkpoints.Reading;
+
+/// <summary>
+/// Reads one blob column of the current row (sequential access: columns in SELECT order) through
+/// <see cref="DbDataReader.GetStream"/> into a pooled buffer that grows by doubling up to MaxBlobBytes, so that no
+/// blob is ever held twice or beyond the limit.
+/// </summary>
+internal static class BlobColumnReader
+{
+    private const int InitialSize = 16 * 1024;
+
+    public static async ValueTask<PooledBlob?> ReadAsync(DbDataReader reader, int ordinal, bool readBytes, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (await reader.IsDBNullAsync(ordinal, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        if (!readBytes)
+        {
+            return PooledBlob.Unread;
+        }
+
+        var stream = reader.GetStream(ordinal);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialSize, maxBytes));
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    var capacity = Math.Min(buffer.Length, maxBytes);
+                    if (length == capacity)
+                    {
+                        if (capacity == maxBytes)
+                        {
+                            // Full at the limit: one more byte means the blob is too large to check.
+                            var probe = await stream.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false);
+                            if (probe == 0)
+                            {
+                                break;
+                            }
+
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = null;
+                            return new PooledBlob(null, length, oversized: true);
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                        continue;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+
+                var blob = new PooledBlob(buffer, length, oversized: false);
+                buffer = null;
+                return blob;
+            }
+            finally
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+}

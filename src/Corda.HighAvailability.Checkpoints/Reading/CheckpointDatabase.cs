@@ -1,0 +1,43 @@
+using System.Data.Common;
+
+namespace Corda.HighAvailability.Checkpoints.Reading;
+
+/// <summary>
+/// A node database as the verifier sees it: connections and the few SQL fragments that differ between databases.
+/// Provider packages implement it (<c>UsePostgreSql</c>), so that the verifier core knows no driver. The core runs only
+/// parameter-free SELECTs over validated identifiers (plus <see cref="ColumnsQuery"/>), with
+/// <see cref="System.Data.CommandBehavior.SequentialAccess"/>.
+/// </summary>
+public abstract class CheckpointDatabase
+{
+    /// <summary>A short provider name for logs, for example <c>postgresql</c>.</summary>
+    public abstract string ProviderName { get; }
+
+    /// <summary>The schema Corda's tables live in when none is configured, for example <c>public</c> or <c>dbo</c>.</summary>
+    public abstract string DefaultSchema { get; }
+
+    /// <summary>
+    /// Lists (table_name, column_name) of Corda's checkpoint tables in the schema given by the parameter named
+    /// <see cref="SchemaParameterName"/>. The default reads ANSI <c>information_schema.columns</c>.
+    /// </summary>
+    public virtual string ColumnsQuery =>
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = @schema AND table_name IN " +
+        "('node_checkpoints', 'node_checkpoint_blobs', 'node_flow_metadata', 'node_flow_results', 'node_flow_exceptions')";
+
+    /// <summary>The parameter name used by <see cref="ColumnsQuery"/>; default <c>@schema</c>.</summary>
+    public virtual string SchemaParameterName => "@schema";
+
+    /// <summary>Opens a new connection. The verifier opens up to five at once (one per table) and disposes them.</summary>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>An open connection.</returns>
+    public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An ORDER BY term that sorts <paramref name="column"/> in ordinal (binary) order, for example
+    /// <c>flow_id COLLATE "C"</c>: the verifier merges the tables in C# with ordinal comparison, and refuses rows that
+    /// come in any other order.
+    /// </summary>
+    /// <param name="column">A validated column name.</param>
+    /// <returns>The ORDER BY term.</returns>
+    public abstract string OrderByBinary(string column);
+}
