@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Corda.HighAvailability.Checkpoints;
 
 /// <summary>
-/// Configures checkpoint verification: the database (<c>UsePostgreSql</c> from the provider package, or
+/// Configures checkpoint verification: the database (<c>UsePostgreSql</c> or <c>UseSqlServer</c> from a provider package, or
 /// <see cref="UseDatabase"/>) and custom rules.
 /// </summary>
 public sealed class CheckpointVerificationBuilder

@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CheckpointVerificationCordaHaBuilderExtensions
 {
     /// <summary>
-    /// Adds an <see cref="ICheckpointVerifier"/> with the built-in rules. Choose a database with <c>UsePostgreSql</c>
+    /// Adds an <see cref="ICheckpointVerifier"/> with the built-in rules. Choose a database with <c>UsePostgreSql</c> or <c>UseSqlServer</c>
     /// on the result. Options are validated when the host starts (and when the verifier is first resolved).
     /// </summary>
     /// <param name="builder">The Corda HA builder.</param>
@@ -39,7 +39,7 @@ public static class CheckpointVerificationCordaHaBuilderExtensions
 
         // Until a provider is chosen, resolving the database explains how to choose one.
         services.TryAddSingleton<CheckpointDatabase>(_ => throw new InvalidOperationException(
-            "Checkpoint verification has no database: call UsePostgreSql(...) or UseDatabase(...) on the builder returned by AddCheckpointVerification()."));
+            "Checkpoint verification has no database: call UsePostgreSql(...), UseSqlServer(...) or UseDatabase(...) on the builder returned by AddCheckpointVerification()."));
         return new CheckpointVerificationBuilder(services);
     }
 }

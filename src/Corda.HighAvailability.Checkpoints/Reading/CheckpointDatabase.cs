@@ -4,7 +4,7 @@ namespace Corda.HighAvailability.Checkpoints.Reading;
 
 /// <summary>
 /// A node database as the verifier sees it: connections and the few SQL fragments that differ between databases.
-/// Provider packages implement it (<c>UsePostgreSql</c>), so that the verifier core knows no driver. The core runs only
+/// Provider packages implement it (<c>UsePostgreSql</c>, <c>UseSqlServer</c>), so that the verifier core knows no driver. The core runs only
 /// parameter-free SELECTs over validated identifiers (plus <see cref="ColumnsQuery"/>), with
 /// <see cref="System.Data.CommandBehavior.SequentialAccess"/>.
 /// </summary>
