@@ -5,6 +5,7 @@ using Corda.HighAvailability.Diagnostics;
 using Corda.HighAvailability.LeaseElection;
 using Corda.HighAvailability.PostgreSql.LeaseElection;
 using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.SqlServer.Checkpoints;
 
 namespace Corda.HighAvailability.Tests.Conventions;
 
@@ -20,6 +21,7 @@ public sealed partial class ConventionTests
         typeof(SqliteLeaseStore).Assembly,
         typeof(PostgreSqlLeaseStore).Assembly,
         typeof(ICheckpointVerifier).Assembly,
+        typeof(SqlServerCheckpointOptions).Assembly,
     ];
 
     [Theory]
