@@ -12,7 +12,7 @@ namespace Corda.HighAvailability.Tool.Checkpoints;
 /// </summary>
 internal sealed class ProgressBar : IProgress<CheckpointVerificationProgress>, IDisposable
 {
-    private const int BarWidth = 24;
+    private const int BarWidth = 20;
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly TextWriter _writer;
@@ -78,17 +78,17 @@ internal sealed class ProgressBar : IProgress<CheckpointVerificationProgress>, I
     {
         var culture = CultureInfo.InvariantCulture;
         var rate = elapsed.TotalSeconds > 0 ? progress.FlowsChecked / elapsed.TotalSeconds : 0;
-        var counts = string.Create(culture, $"{progress.FlowsChecked:N0} flows  {rate:N0} flows/s  {progress.Findings:N0} findings");
+        var tail = string.Create(culture, $"{rate:N0} flows/s  {progress.Findings:N0} findings");
 
         // The total is COUNT(*) of node_checkpoints; orphan rows in other tables can push the count past it.
         if (_totalFlows is not { } total || progress.FlowsChecked > total)
         {
-            return $"Verifying  {counts}";
+            return string.Create(culture, $"Verifying: {progress.FlowsChecked:N0} flows  {tail}");
         }
 
         var fraction = (double)progress.FlowsChecked / total;
         var filled = (int)Math.Round(fraction * BarWidth);
-        return string.Create(culture, $"[{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction,4:P0}  {progress.FlowsChecked:N0}/{total:N0} flows  {rate:N0} flows/s  {progress.Findings:N0} findings");
+        return string.Create(culture, $"[{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,3:0}%  {progress.FlowsChecked:N0}/{total:N0} flows  {tail}");
     }
 
     private static int TerminalWidth()
