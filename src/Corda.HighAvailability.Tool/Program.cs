@@ -11,10 +11,12 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand(
-            "corda-ha: operate Corda.HighAvailability lease election. Exit codes: 0 success; 1 lease missing or release refused; "
+            "corda-ha: operate Corda.HighAvailability lease election and verify checkpoint tables. Exit codes: 0 success; "
+            + "1 lease missing, release refused, or checkpoint findings at or above --fail-on; "
             + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete.")
         {
             LeaseCommand.Create(),
+            CheckpointsCommand.Create(),
             DrillCommand.Create(),
             DrillCandidateCommand.Create(),
         };

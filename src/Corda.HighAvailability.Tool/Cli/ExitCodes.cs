@@ -9,6 +9,9 @@ internal static class ExitCodes
     /// <summary>The lease does not exist, or a release was refused because a live holder has it.</summary>
     public const int NotFoundOrRefused = 1;
 
+    /// <summary><c>checkpoints verify</c> found defects at or above <c>--fail-on</c> (the same code as a refused lease: "the answer is no").</summary>
+    public const int FindingsAtOrAboveThreshold = 1;
+
     /// <summary>Bad command line, or the database could not be reached or read.</summary>
     public const int UsageOrConnection = 2;
 
