@@ -153,18 +153,19 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
     [Fact]
     public async Task Disposing_the_store_closes_its_pooled_and_listening_connections()
     {
-        var baseline = await OtherConnectionsAsync();
-        var store = NewStore(options => { });
+        // Count only this store's connections (by application name): other tests' stores come and go meanwhile.
+        const string application = "corda-ha-dispose-test";
+        var store = NewStore(options => options.ConnectionString += $";Application Name={application}");
         await store.EnsureSchemaAsync(Ct);
         await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
         await WhenWatchingAsync(store, LeaseName);
         var waiting = store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
-        Assert.True(await OtherConnectionsAsync() >= baseline + 2);
+        Assert.True(await ConnectionsOfAsync(application) >= 2);
 
         await store.DisposeAsync();
 
         Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(5), Ct));
-        await PollAsync(async () => await OtherConnectionsAsync() == baseline, "the store left connections open");
+        await PollAsync(async () => await ConnectionsOfAsync(application) == 0, "the store left connections open");
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(1), Ct));
     }
 
@@ -176,11 +177,15 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         return await command.ExecuteScalarAsync(Ct) as int?;
     }
 
-    private async Task<long> OtherConnectionsAsync()
+    private async Task<long> ConnectionsOfAsync(string application)
     {
         await using var connection = await OpenConnectionAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        command.CommandText = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @application";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "application";
+        parameter.Value = application;
+        command.Parameters.Add(parameter);
         return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
