@@ -28,7 +28,7 @@ public static class CheckpointFindingCodes
     /// </summary>
     public const string BlobChecksumMismatch = "blob-checksum-mismatch";
 
-    /// <summary>The blob is larger than <c>MaxBlobBytes</c>, or would inflate beyond <c>MaxInflatedBytes</c>; decoding stopped at the limit.</summary>
+    /// <summary>The blob is larger than <c>MaxBlobBytes</c>, would inflate beyond <c>MaxInflatedBytes</c>, or nests more than 16 encodings; decoding stopped at the limit.</summary>
     public const string BlobSizeLimit = "blob-size-limit";
 
     /// <summary>A <c>node_checkpoints</c> row has no <c>node_checkpoint_blobs</c> row: loading dereferences <c>blob!!</c> (DBCheckpointStorage <c>toSerializedCheckpoint</c>).</summary>

@@ -10,6 +10,13 @@ namespace Corda.HighAvailability.Checkpoints.Blobs;
 /// <remarks>Never throws for any input: every failure becomes a <see cref="BlobDefect"/>.</remarks>
 internal static class BlobChecker
 {
+    /// <summary>
+    /// The most nested encodings a blob may have. Corda writes at most one; without a cap, a blob can nest a layer
+    /// every ~10 bytes, each costing a decoder's buffers (up to 140 KiB) and stack frames on every read, so memory and
+    /// stack would be bounded only by the blob size (found by BlobFuzzTests).
+    /// </summary>
+    public const int MaxEncodingLayers = 16;
+
     /// <summary>Checks <paramref name="length"/> bytes of <paramref name="blob"/>; <see langword="null"/> when the blob is sound.</summary>
     /// <param name="blob">The blob's bytes (possibly a pooled buffer longer than the blob).</param>
     /// <param name="length">The blob's length.</param>
@@ -43,6 +50,14 @@ internal static class BlobChecker
                     case CordaBlobFormat.DataAndStop or CordaBlobFormat.AltDataAndStop:
                         return CheckPayload(current, raw, scratch, layers.Count - 1, snappyLayers);
                     case CordaBlobFormat.Encoding:
+                        if (layers.Count > MaxEncodingLayers)
+                        {
+                            return new BlobDefect(
+                                CheckpointFindingCodes.BlobSizeLimit,
+                                FindingSeverity.Error,
+                                $"The blob nests more than {MaxEncodingLayers} encodings; decoding stopped there (Corda writes at most one).");
+                        }
+
                         var encoding = current.ReadByte();
                         Stream decoder;
                         switch (encoding)

@@ -42,6 +42,13 @@ internal sealed class ZlibDecodingStream : DecodingStream
             // .NET's message ("unsupported compression method") is misleading for a bad header, block or checksum.
             throw BlobFormatException.Corrupt("The DEFLATE (zlib) stream is corrupt: bad header, block or Adler-32 checksum.");
         }
+        catch (IOException)
+        {
+            // zlib's other refusals (e.g. a header asking for a preset dictionary, FDICT, which Corda's Deflater never
+            // sets) surface as .NET's internal ZLibException, an IOException. The input is a MemoryStream or one of
+            // the decoders, which signal their own defects with BlobFormatException, never IOException.
+            throw BlobFormatException.Corrupt("The DEFLATE (zlib) stream is corrupt: zlib refused it (e.g. a preset dictionary, which Corda never uses).");
+        }
 
         if (read > 0)
         {
