@@ -22,6 +22,23 @@ if [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && [ -z "${CORDA_HA_PG_BIN:-}" ] && ! ls
     fail "PostgreSQL server binaries not found: install the Debian package 'postgresql' (as root), set CORDA_HA_PG_BIN to their folder, or set CORDA_HA_TEST_POSTGRES to a connection string"
   fi
 fi
+# libfaketime: the clock-step tests start a second PostgreSQL under LD_PRELOAD=libfaketime.so.1 to step its wall clock.
+has_libfaketime() {
+  local lib
+  for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/local/lib/faketime/libfaketime.so.1; do
+    [ -e "$lib" ] && return 0
+  done
+  return 1
+}
+if ! has_libfaketime; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the Debian package 'faketime' (the clock-step tests run PostgreSQL under libfaketime)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
+  else
+    fail "libfaketime (libfaketime.so.1) not found: install the Debian package 'faketime' (as root)"
+  fi
+fi
 if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres >/dev/null 2>&1; then
   fail "running as root needs the 'postgres' user to start PostgreSQL (it refuses to run as root): install the Debian package 'postgresql'"
 fi

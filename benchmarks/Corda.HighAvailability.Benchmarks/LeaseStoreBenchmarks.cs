@@ -71,7 +71,7 @@ public class LeaseStoreBenchmarks
     [Benchmark(Description = "Acquire (held by self)")]
     public async Task<LeaseAttemptResult> AcquireHeldBySelf()
     {
-        var result = await _store.TryAcquireAsync(HeldLease, _self, LeaseDuration, CancellationToken.None);
+        var result = await _store.TryAcquireAsync(HeldLease, _self, LeaseDuration, null, CancellationToken.None);
         _token = result.Token ?? throw new InvalidOperationException("Re-acquire by the holder failed.");
         return result;
     }
@@ -79,7 +79,7 @@ public class LeaseStoreBenchmarks
     [Benchmark(Description = "Acquire (held by other)")]
     public async Task<LeaseAttemptResult> AcquireHeldByOther()
     {
-        var result = await _store.TryAcquireAsync(OtherLease, _self, LeaseDuration, CancellationToken.None);
+        var result = await _store.TryAcquireAsync(OtherLease, _self, LeaseDuration, null, CancellationToken.None);
         return result.Succeeded ? throw new InvalidOperationException("Took a lease another holder has.") : result;
     }
 
@@ -91,6 +91,7 @@ public class LeaseStoreBenchmarks
     public Task<int> FencedWrite() =>
         _store.ExecuteFencedAsync(
             _token,
+            TimeSpan.FromSeconds(5),
             async (transaction, cancellationToken) =>
             {
                 await using var command = transaction.CreateCommand();
@@ -135,9 +136,9 @@ public class LeaseStoreBenchmarks
             await ExecuteAsync(connection, $"DELETE FROM {LeaseTable} WHERE lease_name IN ('{HeldLease}', '{OtherLease}')");
         }
 
-        _token = (await _store.TryAcquireAsync(HeldLease, _self, LeaseDuration, CancellationToken.None)).Token
+        _token = (await _store.TryAcquireAsync(HeldLease, _self, LeaseDuration, null, CancellationToken.None)).Token
             ?? throw new InvalidOperationException("Could not take the benchmark lease.");
-        if (!(await _store.TryAcquireAsync(OtherLease, _other, LeaseDuration, CancellationToken.None)).Succeeded)
+        if (!(await _store.TryAcquireAsync(OtherLease, _other, LeaseDuration, null, CancellationToken.None)).Succeeded)
         {
             throw new InvalidOperationException("Could not take the other holder's lease.");
         }

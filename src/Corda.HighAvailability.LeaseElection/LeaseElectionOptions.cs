@@ -19,8 +19,8 @@ public sealed class LeaseElectionOptions
     public string? HolderVersion { get; set; } = LeaseElectionDefaults.EntryAssemblyVersion();
 
     /// <summary>
-    /// How long a grant lasts unless renewed, on the database clock. A crash failover takes about this long.
-    /// Default 15 s (client-go).
+    /// How long a standby must see a grant unrenewed (the same revision, on the standby's own monotonic clock)
+    /// before it takes over. A crash failover takes about this long. Default 15 s (client-go).
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = LeaseElectionConstants.DefaultLeaseDuration;
 
@@ -42,6 +42,17 @@ public sealed class LeaseElectionOptions
     /// Default 10 s.
     /// </summary>
     public TimeSpan ReleaseTimeout { get; set; } = LeaseElectionConstants.DefaultReleaseTimeout;
+
+    /// <summary>
+    /// The longest a fenced transaction (<see cref="Fencing.ILeaseFence"/>) may live, work included; it is rolled
+    /// back when it takes longer, and PostgreSQL ends the session of one that stalls. It bounds how long a fenced
+    /// transaction can hold up a takeover. Default <see langword="null"/>: half of
+    /// <see cref="LeaseDuration"/> − <see cref="RenewDeadline"/> (2.5 s with the defaults); at most that difference.
+    /// </summary>
+    public TimeSpan? FencedWriteTimeout { get; set; }
+
+    /// <summary>The fenced-write time limit in force: <see cref="FencedWriteTimeout"/> or its default.</summary>
+    internal TimeSpan EffectiveFencedWriteTimeout => FencedWriteTimeout ?? (LeaseDuration - RenewDeadline) / 2;
 
     /// <summary>Create the lease table at start if it is missing. Meant for development; default <see langword="false"/>.</summary>
     public bool AutoCreateSchema { get; set; }

@@ -19,7 +19,7 @@ internal sealed class LeaseElectionOptionsValidator : IValidateOptions<LeaseElec
         }
 
         // The safety argument: the leader self-fences at RenewDeadline after the start of its last successful
-        // renewal, while the database keeps the grant until LeaseDuration after a moment no earlier than that start.
+        // renewal; a standby takes over only LeaseDuration after it first saw that renewal, a later moment.
         if (options.RenewDeadline <= options.RetryPeriod)
         {
             errors.Add($"{Prefix}{nameof(options.RenewDeadline)} ({options.RenewDeadline}) must be longer than {Prefix}{nameof(options.RetryPeriod)} ({options.RetryPeriod}), so that a renewal can be retried before the leader gives up.");
@@ -28,6 +28,13 @@ internal sealed class LeaseElectionOptionsValidator : IValidateOptions<LeaseElec
         if (options.LeaseDuration <= options.RenewDeadline)
         {
             errors.Add($"{Prefix}{nameof(options.LeaseDuration)} ({options.LeaseDuration}) must be longer than {Prefix}{nameof(options.RenewDeadline)} ({options.RenewDeadline}), so that the leader stops before another candidate can take the lease.");
+        }
+
+        // A fenced transaction holds the lease row's lock from its check to its commit; bounded by this limit, it
+        // ends before a standby can take over, so it never delays a failover.
+        if (options.FencedWriteTimeout is { } fenced && (fenced <= TimeSpan.Zero || fenced > options.LeaseDuration - options.RenewDeadline))
+        {
+            errors.Add($"{Prefix}{nameof(options.FencedWriteTimeout)} ({fenced}) must be positive and at most {Prefix}{nameof(options.LeaseDuration)} - {Prefix}{nameof(options.RenewDeadline)} ({options.LeaseDuration - options.RenewDeadline}).");
         }
 
         if (options.ReleaseTimeout <= TimeSpan.Zero)

@@ -48,4 +48,28 @@ internal sealed partial class LeaseElector
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Waiting for a change of lease '{LeaseName}' failed; falling back to a timed wait.")]
     private static partial void LogWaitFailed(ILogger logger, Exception exception, string leaseName);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Could not read lease '{LeaseName}'; retrying.")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string leaseName);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "Acquired lease '{LeaseName}' at epoch {Epoch}, but the acquire took {Elapsed}, past the renew deadline: releasing it instead of leading.")]
+    private static partial void LogAcquiredTooLate(ILogger logger, string leaseName, long epoch, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "A renewal of lease '{LeaseName}' (epoch {Epoch}) was applied only after the renew deadline had passed ({Elapsed}); this host does not lead on it.")]
+    private static partial void LogRenewedTooLate(ILogger logger, string leaseName, long epoch, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Error, Message = "Another live process (machine {Machine}, pid {ProcessId}) holds lease '{LeaseName}' at epoch {Epoch} under this host's identity '{Identity}'. Identities must be unique per process; the two are told apart by instance id and never both lead, but fix the configuration.")]
+    private static partial void LogDuplicateIdentity(ILogger logger, string leaseName, string identity, string machine, int processId, long epoch);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Failover policy question {Method} got no answer within {TimeBox}; its default answer was used.")]
+    private static partial void LogPolicySlow(ILogger logger, string method, TimeSpan timeBox);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Leader-only work of lease '{LeaseName}' was still starting after {Timeout}; stopping it anyway.")]
+    private static partial void LogObserverSlow(ILogger logger, string leaseName, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Critical, Message = "The lease table for '{LeaseName}' does not exist on {Provider}; the host cannot start.")]
+    private static partial void LogSchemaMissing(ILogger logger, Exception exception, string leaseName, string provider);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Could not read lease '{LeaseName}' at start-up; the election starts anyway and retries.")]
+    private static partial void LogStartupReadFailed(ILogger logger, Exception exception, string leaseName);
 }

@@ -12,8 +12,10 @@ public sealed class FailoverPolicyContext
         TimeSpan? leadershipDuration,
         IReadOnlyList<LeadershipTransition> recentTransitions,
         TimeProvider timeProvider,
-        IServiceProvider services)
+        IServiceProvider services,
+        TimeSpan? vacantFor = null)
     {
+        VacantFor = vacantFor;
         Options = options;
         IsLeader = isLeader;
         ObservedLease = observedLease;
@@ -34,6 +36,13 @@ public sealed class FailoverPolicyContext
 
     /// <summary>How long this host has been leading, when it leads.</summary>
     public TimeSpan? LeadershipDuration { get; }
+
+    /// <summary>
+    /// While this host does not lead: how long the lease has been vacant as far as this host can tell (free, or its
+    /// holder's renewals stopped for a whole lease duration, on this host's clock); <see langword="null"/> when it
+    /// is held or unknown. Lets a reluctant policy give in when nobody else takes over.
+    /// </summary>
+    public TimeSpan? VacantFor { get; }
 
     /// <summary>This host's latest leadership transitions, oldest first.</summary>
     public IReadOnlyList<LeadershipTransition> RecentTransitions { get; }

@@ -4,7 +4,9 @@ namespace Corda.HighAvailability.LeaseElection.Policies;
 /// Flap damping: after this host loses or gives up the lease it holds off for <see cref="HoldOffAfterLoss"/>
 /// (letting a healthier standby take over), and after <see cref="MaxAcquisitions"/> acquisitions within
 /// <see cref="Window"/> it stops standing until the oldest of them leaves the window. Damping only delays:
-/// a lone survivor still takes the lease once the hold-off or window has passed.
+/// once the lease has been vacant for the longer of <see cref="HoldOffAfterLoss"/> and one lease duration (nobody
+/// else took it, as after a database glitch that damped every host), a damped host stands again. The worst time
+/// without a leader is therefore about one lease duration (to see the lease vacant) plus that, never the whole window.
 /// </summary>
 public sealed class FlapDampingFailoverPolicy : FailoverPolicy
 {
@@ -54,6 +56,13 @@ public sealed class FlapDampingFailoverPolicy : FailoverPolicy
         if (last.Kind != LeadershipTransitionKind.Acquired && time.GetElapsedTime(last.Timestamp) < HoldOffAfterLoss)
         {
             return new(false);
+        }
+
+        var giveIn = HoldOffAfterLoss > context.Options.LeaseDuration ? HoldOffAfterLoss : context.Options.LeaseDuration;
+        if (context.VacantFor is { } vacant && vacant >= giveIn)
+        {
+            // Nobody healthier took over: leading while flapping beats not leading at all.
+            return new(true);
         }
 
         var recentAcquisitions = transitions.Count(t => t.Kind == LeadershipTransitionKind.Acquired && time.GetElapsedTime(t.Timestamp) < Window);

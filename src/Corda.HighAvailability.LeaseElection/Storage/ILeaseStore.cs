@@ -6,10 +6,13 @@ namespace Corda.HighAvailability.LeaseElection.Storage;
 /// <remarks>
 /// Rules every implementation keeps, because the elector's safety rests on them:
 /// <list type="bullet">
-/// <item>All times come from the database server's clock, never from the caller's.</item>
-/// <item>Acquire, renew and release are each one atomic round trip that compares holder and epoch (compare-and-set),
-/// safe with any number of candidates racing.</item>
-/// <item>The epoch increases on every successful acquire (so at least whenever the holder changes) and on a forced release.</item>
+/// <item>All times written come from the database server's clock, never from the caller's; they are for operators.
+/// No decision of the store depends on a clock: acquire compares the row's revision, renew and release its holder
+/// and epoch, so that a step of the server's clock can neither grant nor end a lease.</item>
+/// <item>Acquire, renew and release are each one atomic round trip (compare-and-set), safe with any number of
+/// candidates racing.</item>
+/// <item>The epoch increases on every successful acquire (so at least whenever the holder changes) and on a forced
+/// release; the revision increases on every write of the row.</item>
 /// <item>Identifiers are validated and every value is a bound parameter.</item>
 /// </list>
 /// </remarks>
@@ -34,18 +37,22 @@ public interface ILeaseStore : IAsyncDisposable
     Task<LeaseRecord?> ReadAsync(string leaseName, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes the lease if it is free, lapsed, or already held by <paramref name="holder"/>; the epoch increases on success.
+    /// Takes the lease if nobody holds it (no row, or released), or if the row still has
+    /// <paramref name="expectedRevision"/>: the caller saw that revision unchanged for a whole lease duration on its
+    /// own clock, so its holder stopped renewing. The epoch increases on success. The row's holder is never compared
+    /// with <paramref name="holder"/>: a candidate does not take over a grant because it carries its own identity.
     /// </summary>
     /// <param name="leaseName">Name of the lease.</param>
     /// <param name="holder">The candidate.</param>
-    /// <param name="leaseDuration">How long the grant lasts unless renewed (database clock).</param>
+    /// <param name="leaseDuration">Written as the expiry for operators (database clock); elections do not read it.</param>
+    /// <param name="expectedRevision">The revision the caller saw lapse, or <see langword="null"/> to take only a free lease.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether the lease was taken, and the row after the attempt.</returns>
-    Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, long? expectedRevision, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Extends a grant, only if the row still carries the token's holder and epoch and has not lapsed: a lapsed grant
-    /// is never revived (the holder acquires again, under a new epoch).
+    /// Extends a grant, only if the row still carries the token's holder and epoch: once another candidate took
+    /// over (a new epoch) or the grant was released, it is never revived. The revision increases on success.
     /// </summary>
     /// <param name="token">The grant to extend.</param>
     /// <param name="leaseDuration">New duration, from the database's now.</param>
@@ -70,15 +77,22 @@ public interface ILeaseStore : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in a database transaction that commits only if, in that same transaction,
-    /// the lease row still carries the token's holder and epoch and has not lapsed. Otherwise the transaction is
-    /// rolled back and <see cref="Fencing.LeaseFencedException"/> is thrown.
+    /// the lease row still carries the token's holder and epoch, and only within <paramref name="timeout"/> of its
+    /// start. Otherwise the transaction is rolled back and <see cref="Fencing.LeaseFencedException"/> (or, for the
+    /// time limit, <see cref="Fencing.FencedWriteTimeoutException"/>) is thrown.
     /// </summary>
+    /// <remarks>
+    /// The time limit is enforced by the database server where it can be (PostgreSQL ends a session idle or busy
+    /// in the transaction for longer), so that a client that stalls or is cut off after the check cannot hold the
+    /// lease row's lock, and with it every takeover, for longer than <paramref name="timeout"/>.
+    /// </remarks>
     /// <typeparam name="T">What the work returns.</typeparam>
     /// <param name="token">The grant the write is made under.</param>
+    /// <param name="timeout">The longest the transaction may live, work included.</param>
     /// <param name="work">The writes to make, on the given connection and transaction.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What <paramref name="work"/> returned.</returns>
-    Task<T> ExecuteFencedAsync<T>(LeaseToken token, Func<Fencing.FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+    Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<Fencing.FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
 
     /// <summary>
     /// Waits until the lease row may have changed (a release or a new grant) or <paramref name="timeout"/> passes,

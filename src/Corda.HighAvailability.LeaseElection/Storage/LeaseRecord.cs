@@ -5,6 +5,11 @@ namespace Corda.HighAvailability.LeaseElection.Storage;
 /// the read. Every time here is the database's, never the reading host's: compare
 /// <see cref="ExpiresAt"/> with <see cref="DatabaseNow"/>, not with the local clock.
 /// </summary>
+/// <remarks>
+/// The times are for operators. Elections do not decide on them: a candidate takes over only when it has seen
+/// the same <see cref="Revision"/> for a whole lease duration on its own monotonic clock, so that a step of the
+/// database's clock (NTP, or a failover to a server whose clock differs) cannot shorten a grant.
+/// </remarks>
 public sealed class LeaseRecord
 {
     /// <summary>Creates a record; providers call this when they map a row.</summary>
@@ -15,6 +20,7 @@ public sealed class LeaseRecord
     /// <param name="renewedAt">When it was last renewed (database clock).</param>
     /// <param name="expiresAt">When it lapses unless renewed (database clock).</param>
     /// <param name="databaseNow">The database clock when this record was read.</param>
+    /// <param name="revision">Increases on every write of the row (grant, renewal, release); see <see cref="Revision"/>.</param>
     public LeaseRecord(
         string leaseName,
         LeaseHolder? holder,
@@ -22,7 +28,8 @@ public sealed class LeaseRecord
         DateTimeOffset? acquiredAt,
         DateTimeOffset? renewedAt,
         DateTimeOffset expiresAt,
-        DateTimeOffset databaseNow)
+        DateTimeOffset databaseNow,
+        long revision)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         LeaseName = leaseName;
@@ -32,6 +39,7 @@ public sealed class LeaseRecord
         RenewedAt = renewedAt;
         ExpiresAt = expiresAt;
         DatabaseNow = databaseNow;
+        Revision = revision;
     }
 
     /// <summary>Name of the lease.</summary>
@@ -42,6 +50,12 @@ public sealed class LeaseRecord
 
     /// <summary>The fencing epoch of the latest grant. A write carrying a lower epoch is stale.</summary>
     public long Epoch { get; }
+
+    /// <summary>
+    /// Increases on every write of the row: each grant, renewal and release. A candidate that sees the same
+    /// revision for a whole lease duration (on its own monotonic clock) knows nobody renewed the grant in that time.
+    /// </summary>
+    public long Revision { get; }
 
     /// <summary>When the current holder acquired the lease (database clock).</summary>
     public DateTimeOffset? AcquiredAt { get; }
@@ -55,7 +69,10 @@ public sealed class LeaseRecord
     /// <summary>The database clock at the moment this record was read.</summary>
     public DateTimeOffset DatabaseNow { get; }
 
-    /// <summary>Whether someone holds the lease and it has not lapsed at <see cref="DatabaseNow"/>.</summary>
+    /// <summary>
+    /// Whether someone holds the lease and it has not lapsed at <see cref="DatabaseNow"/>, as the database's clock
+    /// sees it. For display: an election does not decide on the database's clock.
+    /// </summary>
     public bool IsHeld => Holder is not null && ExpiresAt > DatabaseNow;
 
     /// <summary>Time left before the lease lapses, as seen by the database; zero when lapsed or released.</summary>

@@ -12,6 +12,7 @@ internal sealed class LeaseElectionMetrics
     public const string RenewDurationName = "corda_ha.lease.renew.duration";
     public const string RenewFailuresName = "corda_ha.lease.renew.failures";
     public const string AcquireDurationName = "corda_ha.lease.acquire.duration";
+    public const string DuplicateIdentityName = "corda_ha.lease.duplicate_identity";
     public const string LeaseNameTag = "corda_ha.lease.name";
     public const string TransitionTag = "corda_ha.lease.transition";
     public const string ResultTag = "corda_ha.lease.result";
@@ -21,6 +22,7 @@ internal sealed class LeaseElectionMetrics
     private readonly Histogram<double> _renewDuration;
     private readonly Counter<long> _renewFailures;
     private readonly Histogram<double> _acquireDuration;
+    private readonly Counter<long> _duplicateIdentity;
     private readonly List<Func<(bool IsLeader, string LeaseName)>> _leaders = [];
 
     public LeaseElectionMetrics(CordaHaInstrumentation instrumentation)
@@ -32,6 +34,7 @@ internal sealed class LeaseElectionMetrics
         _renewDuration = meter.CreateHistogram<double>(RenewDurationName, "s", "Duration of lease renewal round trips.");
         _renewFailures = meter.CreateCounter<long>(RenewFailuresName, "{failure}", "Renewals that failed or found the lease taken.");
         _acquireDuration = meter.CreateHistogram<double>(AcquireDurationName, "s", "Duration of lease acquisition round trips.");
+        _duplicateIdentity = meter.CreateCounter<long>(DuplicateIdentityName, "{grant}", "Grants seen renewed by another live process under this host's identity (a configuration error).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -55,6 +58,8 @@ internal sealed class LeaseElectionMetrics
 
     public void AcquireDuration(string leaseName, TimeSpan elapsed, string result) =>
         _acquireDuration.Record(elapsed.TotalSeconds, new(LeaseNameTag, leaseName), new(ResultTag, result));
+
+    public void DuplicateIdentity(string leaseName) => _duplicateIdentity.Add(1, new KeyValuePair<string, object?>(LeaseNameTag, leaseName));
 
     private IEnumerable<Measurement<int>> ObserveLeaders()
     {

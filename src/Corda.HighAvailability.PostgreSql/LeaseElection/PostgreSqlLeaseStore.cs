@@ -96,12 +96,16 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
     public async Task<LeaseRecord?> ReadAsync(string leaseName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
+
+        // A candidate that reads waits for a change next: listen from now on, so that a release landing between
+        // this read and that wait is not missed.
+        _listener?.Start();
         var (_, record) = await QueryRecordAsync(_sql.Read, parameters => AddName(parameters, leaseName), cancellationToken).ConfigureAwait(false);
         return record;
     }
 
     /// <inheritdoc />
-    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, long? expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         ArgumentNullException.ThrowIfNull(holder);
@@ -120,6 +124,8 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
                 AddText(parameters, "machine", holder.Machine);
                 parameters.Add(new NpgsqlParameter("pid", NpgsqlDbType.Integer) { Value = (object?)holder.ProcessId ?? DBNull.Value });
                 AddText(parameters, "version", holder.Version);
+                AddText(parameters, "instance", holder.InstanceId);
+                parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedRevision ?? DBNull.Value });
             },
             cancellationToken).ConfigureAwait(false);
         return new LeaseAttemptResult(succeeded && record is not null, record);
@@ -153,10 +159,17 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
             {
                 AddToken(command.Parameters, token);
                 AddChannel(command.Parameters);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+                try
                 {
-                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (PostgresException ex) when (IsMissingTable(ex))
+                {
+                    throw LeaseSchemaMissingException.ForTable(_sql.QualifiedTable, ProviderName, ex);
                 }
             }
         }
@@ -182,36 +195,74 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
     /// The work runs first, in a READ COMMITTED transaction; the lease check is the last statement before the
     /// commit and takes a share lock on the lease row. A takeover or forced release that committed before the
     /// check makes it fail (the transaction is rolled back and <see cref="LeaseFencedException"/> thrown); one that
-    /// comes after it must wait for the row lock until this transaction has committed, so it can never slip in
+    /// comes after it must wait for the row lock until this transaction has ended, so it can never slip in
     /// between check and commit. Checking first instead would leave exactly that gap open for the whole work.
+    /// The first statement sets <c>statement_timeout</c> and <c>idle_in_transaction_session_timeout</c> to
+    /// <paramref name="timeout"/> for this transaction only: a client that stalls or is cut off after the check is
+    /// disconnected by the server, which releases the lock, instead of holding up every takeover until TCP gives up.
     /// Keep fenced transactions short: while the lock is held, the leader's own renewal waits too.
     /// </remarks>
-    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(work);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var started = _time.GetTimestamp();
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
         {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var connection = await _dataSource.OpenConnectionAsync(linked.Token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                var result = await work(new FencedTransaction(connection, transaction, token), cancellationToken).ConfigureAwait(false);
-
-                var check = CreateCommand(connection, transaction, _sql.FenceCheck);
-                await using (check.ConfigureAwait(false))
+                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, linked.Token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    AddToken(check.Parameters, token);
-                    if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+                    var limits = CreateCommand(connection, transaction, _sql.FenceLimits);
+                    await using (limits.ConfigureAwait(false))
                     {
-                        var current = await TryReadAsync(connection, transaction, token.LeaseName, cancellationToken).ConfigureAwait(false);
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw new LeaseFencedException(token, current);
+                        var milliseconds = (long)Math.Ceiling(timeout.TotalMilliseconds);
+                        AddText(limits.Parameters, "limit_ms", milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        await limits.ExecuteNonQueryAsync(linked.Token).ConfigureAwait(false);
                     }
-                }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                    var result = await work(new FencedTransaction(connection, transaction, token), linked.Token).ConfigureAwait(false);
+                    await CheckFenceAsync(connection, transaction, token, linked.Token).ConfigureAwait(false);
+
+                    // A transaction past its limit is never committed, even if nobody took over yet: the limit is
+                    // what keeps it shorter than the time a standby waits.
+                    if (_time.GetElapsedTime(started) is var elapsed && elapsed >= timeout)
+                    {
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                        throw new FencedWriteTimeoutException(timeout, null);
+                    }
+
+                    await transaction.CommitAsync(linked.Token).ConfigureAwait(false);
+                    return result;
+                }
+            }
+        }
+        catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FencedWriteTimeoutException(timeout, ex);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.QueryCanceled or "25P03")
+        {
+            throw new FencedWriteTimeoutException(timeout, ex);
+        }
+    }
+
+    private async Task CheckFenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseToken token, CancellationToken cancellationToken)
+    {
+        var check = CreateCommand(connection, transaction, _sql.FenceCheck);
+        await using (check.ConfigureAwait(false))
+        {
+            AddToken(check.Parameters, token);
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                var current = await TryReadAsync(connection, transaction, token.LeaseName, cancellationToken).ConfigureAwait(false);
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                throw new LeaseFencedException(token, current);
             }
         }
     }
@@ -263,7 +314,14 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
             await using (command.ConfigureAwait(false))
             {
                 bind(command.Parameters);
-                return await ReadRecordAsync(command, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ReadRecordAsync(command, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (IsMissingTable(ex))
+                {
+                    throw LeaseSchemaMissingException.ForTable(_sql.QualifiedTable, ProviderName, ex);
+                }
             }
         }
     }
@@ -313,20 +371,26 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
                 ? null
                 : new LeaseHolder(
                     holderId,
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9));
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10),
+                    reader.IsDBNull(11) ? null : reader.GetString(11));
             var record = new LeaseRecord(
                 reader.GetString(1),
                 holder,
                 reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetFieldValue<DateTimeOffset>(10));
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetFieldValue<DateTimeOffset>(12),
+                reader.GetInt64(4));
             return (reader.GetBoolean(0), record);
         }
     }
+
+    /// <summary>The table (42P01) or its schema (3F000) does not exist.</summary>
+    private static bool IsMissingTable(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName;
 
     private void AddChannel(NpgsqlParameterCollection parameters)
     {

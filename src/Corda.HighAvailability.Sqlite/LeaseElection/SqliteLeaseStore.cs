@@ -66,6 +66,10 @@ public sealed class SqliteLeaseStore : ILeaseStore
     public async Task<LeaseRecord?> ReadAsync(string leaseName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
+
+        // A candidate that reads waits for a change next: take the baseline before the read, so that a commit
+        // landing between this read and that wait is noticed, not slept through.
+        await PrimeChangeDetectionAsync(cancellationToken).ConfigureAwait(false);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -80,7 +84,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, long? expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
         ArgumentNullException.ThrowIfNull(holder);
@@ -95,6 +99,8 @@ public sealed class SqliteLeaseStore : ILeaseStore
             parameters.AddWithValue("$machine", (object?)holder.Machine ?? DBNull.Value);
             parameters.AddWithValue("$pid", (object?)holder.ProcessId ?? DBNull.Value);
             parameters.AddWithValue("$version", (object?)holder.Version ?? DBNull.Value);
+            parameters.AddWithValue("$instance", (object?)holder.InstanceId ?? DBNull.Value);
+            parameters.AddWithValue("$expected", (object?)expectedRevision ?? DBNull.Value);
         }).ConfigureAwait(false);
     }
 
@@ -140,38 +146,66 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// An IMMEDIATE transaction takes the write lock first, so no takeover can commit between the check and our
+    /// commit. SQLite has no server to end a stalled transaction: a process stopped while it holds the lock blocks
+    /// every other writer for the length of the pause. What this store guarantees is that such a transaction is
+    /// never committed once it is older than <paramref name="timeout"/>: the age is checked just before COMMIT.
+    /// </remarks>
+    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(work);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var started = _time.GetTimestamp();
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
         {
-            // IMMEDIATE takes the write lock now: no takeover can commit between the check and our commit.
-            var transaction = connection.BeginTransaction(deferred: false);
-            await using (transaction.ConfigureAwait(false))
+            var connection = await OpenAsync(linked.Token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                var check = CreateCommand(connection, transaction, _sql.FenceCheck);
-                await using (check.ConfigureAwait(false))
+                var transaction = connection.BeginTransaction(deferred: false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    AddToken(check.Parameters, token);
-                    var current = Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                    if (current != 1)
+                    await CheckFenceAsync(connection, transaction, token, linked.Token).ConfigureAwait(false);
+                    var result = await work(new FencedTransaction(connection, transaction, token), linked.Token).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(started) >= timeout)
                     {
-                        var read = CreateCommand(connection, transaction, _sql.Read);
-                        await using (read.ConfigureAwait(false))
-                        {
-                            read.Parameters.AddWithValue("$name", token.LeaseName);
-                            var (_, record) = await ReadRecordAsync(read, cancellationToken).ConfigureAwait(false);
-                            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                            throw new LeaseFencedException(token, record);
-                        }
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                        throw new FencedWriteTimeoutException(timeout, null);
                     }
-                }
 
-                var result = await work(new FencedTransaction(connection, transaction, token), cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                    await transaction.CommitAsync(linked.Token).ConfigureAwait(false);
+                    return result;
+                }
+            }
+        }
+        catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FencedWriteTimeoutException(timeout, ex);
+        }
+    }
+
+    private async Task CheckFenceAsync(SqliteConnection connection, SqliteTransaction transaction, LeaseToken token, CancellationToken cancellationToken)
+    {
+        var check = CreateCommand(connection, transaction, _sql.FenceCheck);
+        await using (check.ConfigureAwait(false))
+        {
+            AddToken(check.Parameters, token);
+            var current = Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (current == 1)
+            {
+                return;
+            }
+
+            var read = CreateCommand(connection, transaction, _sql.Read);
+            await using (read.ConfigureAwait(false))
+            {
+                read.Parameters.AddWithValue("$name", token.LeaseName);
+                var (_, record) = await ReadRecordAsync(read, cancellationToken).ConfigureAwait(false);
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                throw new LeaseFencedException(token, record);
             }
         }
     }
@@ -331,14 +365,23 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <summary>Reads the result set of <c>SELECT changes(), columns..., now</c>, skipping the write's empty result.</summary>
-    private static async Task<(long Changed, LeaseRecord? Record)> ReadRecordAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private async Task<(long Changed, LeaseRecord? Record)> ReadRecordAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        SqliteDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            throw LeaseSchemaMissingException.ForTable(_options.TableName, ProviderName, ex);
+        }
+
         await using (reader.ConfigureAwait(false))
         {
             do
             {
-                if (reader.FieldCount < 11)
+                if (reader.FieldCount < 13)
                 {
                     continue;
                 }
@@ -353,17 +396,19 @@ public sealed class SqliteLeaseStore : ILeaseStore
                     ? null
                     : new LeaseHolder(
                         holderId,
-                        reader.IsDBNull(7) ? null : reader.GetString(7),
-                        reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                        reader.IsDBNull(9) ? null : reader.GetString(9));
+                        reader.IsDBNull(8) ? null : reader.GetString(8),
+                        reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                        reader.IsDBNull(10) ? null : reader.GetString(10),
+                        reader.IsDBNull(11) ? null : reader.GetString(11));
                 var record = new LeaseRecord(
                     reader.GetString(1),
                     holder,
                     reader.GetInt64(3),
-                    reader.IsDBNull(4) ? null : FromMilliseconds(reader.GetInt64(4)),
                     reader.IsDBNull(5) ? null : FromMilliseconds(reader.GetInt64(5)),
-                    FromMilliseconds(reader.GetInt64(6)),
-                    FromMilliseconds(reader.GetInt64(10)));
+                    reader.IsDBNull(6) ? null : FromMilliseconds(reader.GetInt64(6)),
+                    FromMilliseconds(reader.GetInt64(7)),
+                    FromMilliseconds(reader.GetInt64(12)),
+                    reader.GetInt64(4));
                 return (reader.GetInt64(0), record);
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));

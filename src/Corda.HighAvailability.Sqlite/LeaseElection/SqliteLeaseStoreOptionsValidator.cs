@@ -19,6 +19,11 @@ internal sealed class SqliteLeaseStoreOptionsValidator : IValidateOptions<Sqlite
             errors.Add($"{Prefix}{nameof(options.ConnectionString)} is required.");
         }
 
+        else if (DataSourceOf(options.ConnectionString) is { } dataSource && NetworkFileSystem.Detect(dataSource) is { } type)
+        {
+            errors.Add($"{Prefix}{nameof(options.ConnectionString)} puts the lease database '{dataSource}' on a network file system ({type}). SQLite's locking is unreliable there, so two hosts could both hold the lease: the SQLite store is for candidates on one host; use PostgreSQL (or SQL Server) for several hosts.");
+        }
+
         if (SqlIdentifier.Check(options.TableName, Prefix + nameof(options.TableName)) is { } tableError)
         {
             errors.Add(tableError);
@@ -35,5 +40,17 @@ internal sealed class SqliteLeaseStoreOptionsValidator : IValidateOptions<Sqlite
         }
 
         return errors;
+    }
+
+    private static string? DataSourceOf(string connectionString)
+    {
+        try
+        {
+            return new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }

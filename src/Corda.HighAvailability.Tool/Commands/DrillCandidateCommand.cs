@@ -26,11 +26,12 @@ internal static class DrillCandidateCommand
         var identity = new Option<string>("--identity") { Description = "Unique identity of this candidate.", Required = true };
         var duration = CommonOptions.Duration("--lease-duration", "Lease duration.", TimeSpan.FromSeconds(2));
         var interval = CommonOptions.Duration("--write-interval", "Pause between fenced writes while leading.", DrillTimings.DefaultWriteInterval);
+        var sample = new Option<bool>("--sample-belief") { Description = "Sample IsLeader every millisecond and report belief intervals and any claim after a pause (tests)." };
         var command = new Command(Name, "Run one drill candidate (used by 'corda-ha drill').")
         {
             Hidden = true,
         };
-        foreach (var option in new Option[] { provider, connection, lease, table, identity, duration, interval })
+        foreach (var option in new Option[] { provider, connection, lease, table, identity, duration, interval, sample })
         {
             command.Options.Add(option);
         }
@@ -54,7 +55,8 @@ internal static class DrillCandidateCommand
                         parse.GetValue(table),
                         parse.GetRequiredValue(identity),
                         parse.GetValue(duration),
-                        parse.GetValue(interval));
+                        parse.GetValue(interval),
+                        parse.GetValue(sample));
                     using var host = CandidateHost.Build(settings);
                     // The host owns SIGTERM/SIGINT (see Program): they stop it gracefully, and the lease is released.
                     await host.RunAsync().ConfigureAwait(false);

@@ -44,6 +44,33 @@ internal sealed class CandidateEventWriter
         }
     });
 
+    /// <summary>A write is in flight: inserted, not yet checked or committed; the drill pauses the process now.</summary>
+    public void InFlightStarted(long epoch) => Write(CandidateEventNames.InFlightStarted, epoch);
+
+    /// <summary>The outcome of the in-flight write once the process runs again: rejected (not committed) or accepted.</summary>
+    public void InFlightWrite(long epoch, string outcome, string? detail) => Write(CandidateEventNames.InFlightWrite, epoch, w =>
+    {
+        w.WriteString("outcome", outcome);
+        if (detail is not null)
+        {
+            w.WriteString("detail", detail);
+        }
+    });
+
+    /// <summary>This process believed it led from <paramref name="firstNs"/> to <paramref name="lastNs"/> (first and last true samples).</summary>
+    public void Belief(long epoch, long firstNs, long lastNs) => Write(CandidateEventNames.Belief, epoch, w =>
+    {
+        w.WriteNumber("from", firstNs);
+        w.WriteNumber("to", lastNs);
+    });
+
+    /// <summary>The sampler saw a gap longer than the renew deadline (the process was stopped) and what IsLeader said next.</summary>
+    public void PauseSeen(long epoch, double gapMs, bool claimedLeadership) => Write(CandidateEventNames.PauseSeen, epoch, w =>
+    {
+        w.WriteNumber("gapMs", gapMs);
+        w.WriteBoolean("rejected", !claimedLeadership);
+    });
+
     private void Write(string name, long epoch, Action<Utf8JsonWriter>? extra = null)
     {
         var t = MonotonicClock.NowNanoseconds();

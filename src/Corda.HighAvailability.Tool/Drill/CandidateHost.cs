@@ -31,6 +31,11 @@ internal static class CandidateHost
         // and can make its stale write after the lease was released.
         builder.Services.AddHostedService<DrillWriterService>();
 
+        if (settings.SampleBelief)
+        {
+            builder.Services.AddHostedService<BeliefSampler>();
+        }
+
         var duration = settings.LeaseDuration;
         builder.Services.AddCordaHa(ha => ha
             .AddLeaseElection(o =>

@@ -59,6 +59,13 @@ internal sealed class CandidateProcess : IDisposable
         return candidate;
     }
 
+    /// <summary>Sends a command line to the candidate's stdin (see <see cref="DrillWriterService"/>).</summary>
+    public void Send(string command)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+    }
+
     public void Signal(int signal)
     {
         if (signal == Signals.Kill)

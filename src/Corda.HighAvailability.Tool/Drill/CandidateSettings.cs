@@ -10,4 +10,5 @@ internal sealed record CandidateSettings(
     string? TableName,
     string Identity,
     TimeSpan LeaseDuration,
-    TimeSpan WriteInterval);
+    TimeSpan WriteInterval,
+    bool SampleBelief = false);

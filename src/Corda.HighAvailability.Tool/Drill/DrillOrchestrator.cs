@@ -73,6 +73,8 @@ internal sealed class DrillOrchestrator : IAsyncDisposable
             stale.Count(e => e.Outcome == StaleWriteOutcomes.Rejected),
             stale.Count(e => e.Outcome == StaleWriteOutcomes.Accepted),
             stale.Count(e => e.Outcome == StaleWriteOutcomes.Error),
+            _history.Count(e => e.Name == CandidateEventNames.InFlightWrite && e.Outcome == StaleWriteOutcomes.Rejected),
+            _history.Count(e => e.Name == CandidateEventNames.InFlightWrite && e.Outcome == StaleWriteOutcomes.Accepted),
             Since(MonotonicClock.NowNanoseconds()),
             _timeline);
     }
@@ -112,7 +114,11 @@ internal sealed class DrillOrchestrator : IAsyncDisposable
                 SignalAndLog(old, Signals.Terminate, $"leader at epoch {epoch}");
                 break;
             default:
-                SignalAndLog(old, Signals.Stop, $"leader at epoch {epoch}, paused for 1.5 x lease");
+                // A write in flight across the takeover: started (inserted, not yet checked) before the pause,
+                // resumed after a standby took over. It must not commit.
+                old.Send(DrillWriterService.StallCommand);
+                await WaitForAsync(e => e.Name == CandidateEventNames.InFlightStarted && e.Candidate == name && e.Epoch == epoch, from, _bound, $"in-flight write of {name}", cancellationToken).ConfigureAwait(false);
+                SignalAndLog(old, Signals.Stop, $"leader at epoch {epoch}, paused for 1.5 x lease with a write in flight");
                 await DrainAsync(_settings.LeaseDuration * 1.5, cancellationToken).ConfigureAwait(false);
                 SignalAndLog(old, Signals.Continue, "resumed");
                 break;
@@ -127,7 +133,9 @@ internal sealed class DrillOrchestrator : IAsyncDisposable
 
         if (kind == FailoverKind.Pause)
         {
-            // The resumed process must find its grant gone and its write fenced; then it is retired.
+            // The resumed process must not commit its in-flight write, must find its grant gone and its write fenced;
+            // then it is retired.
+            await WaitForAsync(e => e.Name == CandidateEventNames.InFlightWrite && e.Candidate == name && e.Epoch == epoch, from, _bound, $"in-flight write outcome of resumed {name}", cancellationToken).ConfigureAwait(false);
             await WaitForAsync(e => e.Name == CandidateEventNames.StaleWrite && e.Candidate == name && e.Epoch == epoch, from, _bound, $"stale write of resumed {name}", cancellationToken).ConfigureAwait(false);
             old.Stopping = true;
             SignalAndLog(old, Signals.Terminate, "retired after the pause");
@@ -331,6 +339,12 @@ internal sealed class DrillOrchestrator : IAsyncDisposable
                 break;
             case CandidateEventNames.Stopped:
                 Log(e, $"stopped leading epoch {e.Epoch} ({e.Kind})");
+                break;
+            case CandidateEventNames.InFlightStarted:
+                Log(e, $"write in flight under epoch {e.Epoch}");
+                break;
+            case CandidateEventNames.InFlightWrite:
+                Log(e, $"in-flight write under epoch {e.Epoch}: {(e.Outcome == StaleWriteOutcomes.Rejected ? "NOT COMMITTED" : "COMMITTED")}");
                 break;
             case CandidateEventNames.StaleWrite:
                 Log(e, $"stale write with epoch {e.Epoch} token: {e.Outcome?.ToUpperInvariant()}");

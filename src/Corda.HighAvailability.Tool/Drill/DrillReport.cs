@@ -50,7 +50,8 @@ internal static class DrillReport
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fenced writes: {result.Writes.Writes} in {result.Writes.Epochs} epochs; overlaps: {result.Writes.Overlaps}{(result.Writes.FirstOverlap is { } first ? $" (first: {first})" : string.Empty)}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  stale writes rejected: {result.StaleWritesRejected}, accepted: {result.StaleWritesAccepted}{(result.StaleWriteErrors > 0 ? $", errors: {result.StaleWriteErrors}" : string.Empty)}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  elapsed: {result.Elapsed.TotalSeconds:0.0} s"));
-        output.WriteLine(result.Safe ? "Result: OK (no overlap, every stale write fenced)" : "Result: SAFETY VIOLATION");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  in-flight writes across a takeover not committed: {result.InFlightWritesRejected}, committed: {result.InFlightWritesAccepted}"));
+        output.WriteLine(result.Safe ? "Result: OK (no overlap in commit order, every stale and in-flight write fenced)" : "Result: SAFETY VIOLATION");
     }
 
     public static void WriteJson(DrillResult result) => JsonOutput.Write(w =>
@@ -107,6 +108,8 @@ internal static class DrillReport
         w.WriteNumber("staleWritesRejected", result.StaleWritesRejected);
         w.WriteNumber("staleWritesAccepted", result.StaleWritesAccepted);
         w.WriteNumber("staleWriteErrors", result.StaleWriteErrors);
+        w.WriteNumber("inFlightWritesRejected", result.InFlightWritesRejected);
+        w.WriteNumber("inFlightWritesAccepted", result.InFlightWritesAccepted);
         w.WriteBoolean("ok", result.Safe);
         w.WriteNumber("elapsedMs", (long)result.Elapsed.TotalMilliseconds);
         w.WriteStartArray("timeline");

@@ -8,10 +8,12 @@ internal sealed record DrillResult(
     int StaleWritesRejected,
     int StaleWritesAccepted,
     int StaleWriteErrors,
+    int InFlightWritesRejected,
+    int InFlightWritesAccepted,
     TimeSpan Elapsed,
     IReadOnlyList<TimelineEntry> Timeline)
 {
-    public bool Safe => Writes.Overlaps == 0 && StaleWritesAccepted == 0;
+    public bool Safe => Writes.Overlaps == 0 && StaleWritesAccepted == 0 && InFlightWritesAccepted == 0;
 }
 
 /// <summary>One line of the drill's timeline, at a monotonic time since the drill started.</summary>

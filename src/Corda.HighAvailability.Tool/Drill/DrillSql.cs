@@ -3,12 +3,22 @@ using Corda.HighAvailability.Tool.Providers;
 namespace Corda.HighAvailability.Tool.Drill;
 
 /// <summary>
-/// The drill's own table: every fenced write a leader makes, in commit order (<c>seq</c>), with the epoch it was
-/// made under. Reading it back is how the drill proves that no two leaders ever wrote interleaved.
+/// The drill's own tables: every fenced write a leader makes, with the epoch it was made under, numbered in true
+/// commit order. A sequence or autoincrement number is assigned at insert, not at commit, so it cannot show a write
+/// that was inserted early and committed late; instead every write increments one counter row in its own
+/// transaction. The counter row stays locked until that transaction ends, so the numbers it hands out follow the
+/// order in which the transactions committed. Reading the log in that order is how the drill proves that no two
+/// leaders ever wrote interleaved.
 /// </summary>
 internal sealed class DrillSql
 {
-    public const string TableName = "corda_ha_drill_writes";
+    public const string TableName = "corda_ha_drill_log";
+    public const string ClockTableName = "corda_ha_drill_clock";
+
+    // Both dialects accept the same upsert; the SELECT sees the row this transaction just wrote.
+    private const string Insert =
+        $"INSERT INTO {ClockTableName} (lease_name, n) VALUES (@lease, 1) ON CONFLICT (lease_name) DO UPDATE SET n = {ClockTableName}.n + 1;\n"
+        + $"INSERT INTO {TableName} (lease_name, holder, epoch, commit_seq, written_at) VALUES (@lease, @holder, @epoch, (SELECT n FROM {ClockTableName} WHERE lease_name = @lease), {{0}});";
 
     private static readonly DrillSql SqliteDialect = new(
         $"""
@@ -17,11 +27,13 @@ internal sealed class DrillSql
             lease_name TEXT    NOT NULL,
             holder     TEXT    NOT NULL,
             epoch      INTEGER NOT NULL,
+            commit_seq INTEGER NOT NULL,
             written_at INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS {ClockTableName} (lease_name TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL);
         """,
         // SQLite's own clock, in Unix milliseconds, like the lease table.
-        $"INSERT INTO {TableName} (lease_name, holder, epoch, written_at) VALUES (@lease, @holder, @epoch, CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER));");
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, Insert, "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"));
 
     private static readonly DrillSql PostgresDialect = new(
         $"""
@@ -30,24 +42,33 @@ internal sealed class DrillSql
             lease_name text        NOT NULL,
             holder     text        NOT NULL,
             epoch      bigint      NOT NULL,
+            commit_seq bigint      NOT NULL,
             written_at timestamptz NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS {ClockTableName} (lease_name text NOT NULL PRIMARY KEY, n bigint NOT NULL);
         """,
-        $"INSERT INTO {TableName} (lease_name, holder, epoch, written_at) VALUES (@lease, @holder, @epoch, clock_timestamp());");
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, Insert, "clock_timestamp()"));
 
     private DrillSql(string create, string insert)
     {
         Create = create;
-        Insert = insert;
+        InsertWrite = insert;
     }
 
     public string Create { get; }
 
-    public string Insert { get; }
+    /// <summary>One fenced write: take the next commit number, then log the write under it.</summary>
+    public string InsertWrite { get; }
 
-    public string DeleteRun { get; } = $"DELETE FROM {TableName} WHERE lease_name = @lease;";
+    public string DeleteRun { get; } = $"DELETE FROM {TableName} WHERE lease_name = @lease; DELETE FROM {ClockTableName} WHERE lease_name = @lease;";
 
-    public string SelectRun { get; } = $"SELECT seq, holder, epoch FROM {TableName} WHERE lease_name = @lease ORDER BY seq;";
+    /// <summary>The run's writes in commit order.</summary>
+    public string SelectRun { get; } = $"SELECT commit_seq, holder, epoch FROM {TableName} WHERE lease_name = @lease ORDER BY commit_seq;";
 
-    public static DrillSql For(ProviderKind provider) => provider == ProviderKind.Sqlite ? SqliteDialect : PostgresDialect;
+    public static DrillSql For(ProviderKind provider) => provider switch
+    {
+        ProviderKind.Sqlite => SqliteDialect,
+        ProviderKind.Postgres => PostgresDialect,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "The drill has no SQL for this provider."),
+    };
 }

@@ -10,8 +10,10 @@ namespace Corda.HighAvailability.Tool.Drill;
 
 /// <summary>
 /// The candidate's "application": while it leads, a fenced write every <see cref="CandidateSettings.WriteInterval"/>
-/// under the token of its term; when the term ends, one deliberate write with the old token once the database no
-/// longer carries that grant, which the fence must reject.
+/// through <see cref="ILeaseFence"/>; when the term ends, one deliberate write with the old token once the database
+/// no longer carries that grant, which the fence must reject. On the command <c>stall</c> (a line on stdin) the next
+/// write stalls inside its transaction, after its insert and before the fence check, for three lease durations: the
+/// drill pauses the process meanwhile, a standby takes over, and that in-flight write must never commit.
 /// </summary>
 /// <remarks>
 /// Registered before the election's hosted service, so the host stops it after the election: on SIGTERM the elector
@@ -21,17 +23,22 @@ internal sealed class DrillWriterService : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
+    public const string StallCommand = "stall";
+
     private readonly ILeaseElector _elector;
+    private readonly ILeaseFence _fence;
     private readonly ILeaseStore _store;
     private readonly CandidateSettings _settings;
     private readonly CandidateEventWriter _events;
     private readonly TimeProvider _time;
     private readonly DrillSql _sql;
     private readonly ConcurrentDictionary<long, string> _endings = new();
+    private int _stallRequested;
 
-    public DrillWriterService(ILeaseElector elector, ILeaseStore store, CandidateSettings settings, CandidateEventWriter events, TimeProvider time)
+    public DrillWriterService(ILeaseElector elector, ILeaseFence fence, ILeaseStore store, CandidateSettings settings, CandidateEventWriter events, TimeProvider time)
     {
         _elector = elector;
+        _fence = fence;
         _store = store;
         _settings = settings;
         _events = events;
@@ -45,6 +52,8 @@ internal sealed class DrillWriterService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await EnsureTableAsync(stoppingToken).ConfigureAwait(false);
+        // Console.In reads synchronously whatever the API says: keep it off the host's start-up path.
+        _ = Task.Factory.StartNew(() => ReadCommands(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         while (!stoppingToken.IsCancellationRequested)
         {
             LeaseToken token;
@@ -77,9 +86,15 @@ internal sealed class DrillWriterService : BackgroundService
         var first = true;
         while (!leadership.IsCancellationRequested)
         {
+            if (Interlocked.Exchange(ref _stallRequested, 0) == 1)
+            {
+                await InFlightWriteAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
             try
             {
-                await _store.ExecuteFencedAsync(token, InsertAsync, leadership).ConfigureAwait(false);
+                await _fence.ExecuteAsync(InsertAsync, leadership).ConfigureAwait(false);
                 if (first)
                 {
                     _events.FirstWrite(token.Epoch);
@@ -137,7 +152,7 @@ internal sealed class DrillWriterService : BackgroundService
             while (true)
             {
                 var record = await _store.ReadAsync(token.LeaseName, timeout.Token).ConfigureAwait(false);
-                if (record is null || record.Epoch != token.Epoch || !record.IsHeldBy(token.HolderId))
+                if (record is null || record.Epoch != token.Epoch || record.Holder is null)
                 {
                     break;
                 }
@@ -145,7 +160,7 @@ internal sealed class DrillWriterService : BackgroundService
                 await Task.Delay(PollInterval, _time, timeout.Token).ConfigureAwait(false);
             }
 
-            await _store.ExecuteFencedAsync(token, InsertAsync, timeout.Token).ConfigureAwait(false);
+            await _store.ExecuteFencedAsync(token, DrillTimings.FencedWriteTimeout(_settings.LeaseDuration), InsertAsync, timeout.Token).ConfigureAwait(false);
             return (StaleWriteOutcomes.Accepted, "a write under a superseded grant was committed");
         }
         catch (LeaseFencedException)
@@ -158,13 +173,64 @@ internal sealed class DrillWriterService : BackgroundService
         }
     }
 
+    /// <summary>Reads commands from stdin (the drill's orchestrator writes them); a closed stdin simply ends this.</summary>
+    private void ReadCommands(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested && Console.In.ReadLine() is { } line)
+            {
+                if (string.Equals(line.Trim(), StallCommand, StringComparison.Ordinal))
+                {
+                    Interlocked.Exchange(ref _stallRequested, 1);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // No stdin.
+        }
+    }
+
+    /// <summary>
+    /// A write that inserts, reports that it is in flight, then stalls before the fence check. Whatever ends it (the
+    /// fenced-write time limit, the server ending the session, or the check finding a new epoch), it must not commit.
+    /// </summary>
+    private async Task InFlightWriteAsync(LeaseToken token)
+    {
+        string outcome;
+        string? detail = null;
+        try
+        {
+            await _fence.ExecuteAsync(
+                async (transaction, cancellationToken) =>
+                {
+                    var inserted = await InsertAsync(transaction, cancellationToken).ConfigureAwait(false);
+                    _events.InFlightStarted(token.Epoch);
+                    await Task.Delay(_settings.LeaseDuration * 3, _time, cancellationToken).ConfigureAwait(false);
+                    return inserted;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            outcome = StaleWriteOutcomes.Accepted;
+            detail = "a write in flight across a takeover was committed";
+        }
+        catch (Exception ex) when (ex is LeaseFencedException or TimeoutException or DbException or OperationCanceledException or InvalidOperationException)
+        {
+            // Every one of these ends the transaction without a commit.
+            outcome = StaleWriteOutcomes.Rejected;
+            detail = ex.GetType().Name;
+        }
+
+        _events.InFlightWrite(token.Epoch, outcome, detail);
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Statements are DrillSql constants; every value is a parameter.")]
     private async Task<int> InsertAsync(FencedTransaction transaction, CancellationToken cancellationToken)
     {
         var command = transaction.CreateCommand();
         await using (command.ConfigureAwait(false))
         {
-            command.CommandText = _sql.Insert;
+            command.CommandText = _sql.InsertWrite;
             AddParameter(command, "@lease", transaction.Token.LeaseName);
             AddParameter(command, "@holder", transaction.Token.HolderId);
             AddParameter(command, "@epoch", transaction.Token.Epoch);

@@ -1,7 +1,8 @@
 namespace Corda.HighAvailability.Tool.Drill;
 
 /// <summary>
-/// Checks the drill table for overlapping leaders. Rows come in commit order (<c>seq</c>). A row is an overlap when
+/// Checks the drill table for overlapping leaders. Rows come in true commit order (<c>commit_seq</c>, see
+/// <see cref="DrillSql"/>), so a write inserted early and committed late is seen where it committed. A row is an overlap when
 /// its epoch is lower than the highest epoch committed before it (an old leader wrote after a newer one had), or when
 /// its epoch was already written by a different holder (two holders under one grant).
 /// </summary>
@@ -20,11 +21,11 @@ internal sealed record WriteLogAnalysis(int Writes, int Epochs, int Overlaps, st
             string? problem = null;
             if (epoch < highest)
             {
-                problem = $"write #{seq} by '{holder}' at epoch {epoch} committed after a write at epoch {highest}";
+                problem = $"commit #{seq} by '{holder}' at epoch {epoch} committed after a write at epoch {highest}";
             }
             else if (holders.TryGetValue(epoch, out var owner) && !string.Equals(owner, holder, StringComparison.Ordinal))
             {
-                problem = $"write #{seq} by '{holder}' at epoch {epoch}, which belongs to '{owner}'";
+                problem = $"commit #{seq} by '{holder}' at epoch {epoch}, which belongs to '{owner}'";
             }
 
             if (problem is not null)

@@ -58,7 +58,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var store = await CreateStoreAsync();
 
-        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
 
         Assert.True(result.Succeeded);
         var record = result.Record!;
@@ -76,9 +76,9 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
-        await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
 
-        var result = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct);
+        var result = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct);
 
         Assert.False(result.Succeeded);
         Assert.Null(result.Token);
@@ -90,33 +90,49 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lapsed_lease_is_acquired_by_another_candidate_with_a_higher_epoch()
+    public async Task A_held_lease_is_taken_over_only_by_a_compare_and_set_on_the_revision_seen()
     {
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
-        var first = await a.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, Ct);
-        Assert.True(first.Succeeded);
+        var first = (await a.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, null, Ct)).Record!;
+        await Task.Delay(ShortLease * 2, Ct);
 
-        var deadline = Stopwatch.StartNew();
-        LeaseAttemptResult second;
-        while (!(second = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct)).Succeeded)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "the lapsed lease was never acquired");
-            await Task.Delay(50, Ct);
-        }
+        // The store decides on no clock: a grant the database clock calls expired is still not free...
+        Assert.False((await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct)).Succeeded);
 
-        Assert.Equal(2, second.Record!.Epoch);
-        Assert.Equal("b", second.Record.Holder!.Id);
+        // ...and a candidate whose view is out of date (the holder renewed since) loses the compare-and-set.
+        var seen = (await b.ReadAsync(LeaseName, Ct))!;
+        await a.TryRenewAsync(first.ToToken()!, ShortLease, Ct);
+        Assert.False((await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, seen.Revision, Ct)).Succeeded);
 
-        // Safety, on the database clock: the takeover happened no earlier than the first grant's expiry.
-        Assert.True(second.Record.AcquiredAt >= first.Record!.ExpiresAt, $"taken over at {second.Record.AcquiredAt:O}, before the expiry {first.Record.ExpiresAt:O}");
+        var current = (await b.ReadAsync(LeaseName, Ct))!;
+        var taken = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, current.Revision, Ct);
+
+        Assert.True(taken.Succeeded);
+        Assert.Equal(2, taken.Record!.Epoch);
+        Assert.Equal("b", taken.Record.Holder!.Id);
+        Assert.Equal(current.Revision + 1, taken.Record.Revision);
+    }
+
+    [Fact]
+    public async Task A_grant_is_never_inherited_by_a_candidate_with_the_same_identity()
+    {
+        var a = await CreateStoreAsync();
+        var twin = await CreateStoreAsync();
+        var held = (await a.TryAcquireAsync(LeaseName, new LeaseHolder("node-1", "m1", 1, null, "instance-1"), LongLease, null, Ct)).Record!;
+
+        var attempt = await twin.TryAcquireAsync(LeaseName, new LeaseHolder("node-1", "m2", 2, null, "instance-2"), LongLease, null, Ct);
+
+        Assert.False(attempt.Succeeded);
+        Assert.Equal(held.Epoch, attempt.Record!.Epoch);
+        Assert.Equal("instance-1", attempt.Record.Holder!.InstanceId);
     }
 
     [Fact]
     public async Task Renew_extends_the_expiry_and_keeps_the_epoch()
     {
         var store = await CreateStoreAsync();
-        var acquired = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        var acquired = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         await Task.Delay(50, Ct);
 
         var renewed = await store.TryRenewAsync(acquired.Token!, LongLease, Ct);
@@ -126,23 +142,24 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         Assert.Equal(acquired.Record!.AcquiredAt, renewed.Record!.AcquiredAt);
         Assert.True(renewed.Record.RenewedAt > acquired.Record.RenewedAt);
         Assert.True(renewed.Record.ExpiresAt > acquired.Record.ExpiresAt);
+        Assert.Equal(acquired.Record.Revision + 1, renewed.Record.Revision);
     }
 
     [Fact]
-    public async Task A_lapsed_grant_cannot_be_renewed_even_if_nobody_took_it()
+    public async Task A_released_grant_is_never_renewed_and_its_holder_acquires_a_new_epoch()
     {
         var store = await CreateStoreAsync();
-        var lapsed = (await store.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, Ct)).Token!;
-        await Task.Delay(ShortLease * 2, Ct);
+        var released = (await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
+        Assert.True(await store.ReleaseAsync(released, Ct));
 
-        var renewed = await store.TryRenewAsync(lapsed, LongLease, Ct);
+        var renewed = await store.TryRenewAsync(released, LongLease, Ct);
 
-        // The holder must acquire again, under a new epoch: nothing after a lapse carries the old one.
+        // The holder must acquire again, under a new epoch: nothing after a release carries the old one.
         Assert.False(renewed.Succeeded);
-        Assert.Equal(lapsed.Epoch, renewed.Record!.Epoch);
-        var again = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        Assert.Null(renewed.Record!.Holder);
+        var again = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         Assert.True(again.Succeeded);
-        Assert.Equal(lapsed.Epoch + 1, again.Token!.Epoch);
+        Assert.Equal(released.Epoch + 1, again.Token!.Epoch);
     }
 
     [Fact]
@@ -150,9 +167,9 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
-        var stale = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var stale = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
         await b.ForceReleaseAsync(LeaseName, Ct);
-        var current = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct);
+        var current = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct);
         Assert.True(current.Succeeded);
 
         var renewed = await a.TryRenewAsync(stale, LongLease, Ct);
@@ -169,7 +186,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
-        var token = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
 
         Assert.True(await a.ReleaseAsync(token, Ct));
         Assert.False(await a.ReleaseAsync(token, Ct));
@@ -177,7 +194,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         Assert.Null(released!.Holder);
         Assert.False(released.IsHeld);
 
-        var taken = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct);
+        var taken = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct);
         Assert.True(taken.Succeeded);
         Assert.Equal(2, taken.Record!.Epoch);
     }
@@ -188,7 +205,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
         await CreateEffectTableAsync();
-        var token = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await a.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
 
         var forced = await b.ForceReleaseAsync(LeaseName, Ct);
 
@@ -206,7 +223,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         Assert.Equal(token.Epoch + 1, fenced.Current!.Epoch);
         Assert.Equal(0, await CountEffectAsync("after-force"));
 
-        var taken = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct);
+        var taken = await b.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct);
         Assert.True(taken.Succeeded);
         Assert.Equal(token.Epoch + 2, taken.Record!.Epoch);
     }
@@ -216,7 +233,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var store = await CreateStoreAsync();
         await CreateEffectTableAsync();
-        var token = (await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
 
         var returned = await WriteEffectAsync(store, token, "current");
 
@@ -230,7 +247,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         var a = await CreateStoreAsync();
         var b = await CreateStoreAsync();
         await CreateEffectTableAsync();
-        var stale = (await a.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, Ct)).Token!;
+        var stale = (await a.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, null, Ct)).Token!;
         await WaitUntilAcquiredAsync(b, "b");
 
         var fenced = await Assert.ThrowsAsync<LeaseFencedException>(() => WriteEffectAsync(a, stale, "stale"));
@@ -240,16 +257,56 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_fenced_write_under_a_lapsed_grant_is_rolled_back_even_if_nobody_took_over()
+    public async Task A_fenced_write_under_a_released_grant_is_rolled_back()
     {
         var store = await CreateStoreAsync();
         await CreateEffectTableAsync();
-        var token = (await store.TryAcquireAsync(LeaseName, Holder("a"), ShortLease, Ct)).Token!;
-        await Task.Delay(ShortLease * 2, Ct);
+        var token = (await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
+        await store.ReleaseAsync(token, Ct);
 
-        await Assert.ThrowsAsync<LeaseFencedException>(() => WriteEffectAsync(store, token, "lapsed"));
+        await Assert.ThrowsAsync<LeaseFencedException>(() => WriteEffectAsync(store, token, "released"));
 
-        Assert.Equal(0, await CountEffectAsync("lapsed"));
+        Assert.Equal(0, await CountEffectAsync("released"));
+    }
+
+    [Fact]
+    public async Task A_fenced_transaction_older_than_its_limit_is_rolled_back_not_committed()
+    {
+        var store = await CreateStoreAsync();
+        await CreateEffectTableAsync();
+        var token = (await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
+
+        // The work outlives the limit without honouring its token: the store must still refuse to commit it.
+        var timedOut = await Assert.ThrowsAsync<FencedWriteTimeoutException>(() => store.ExecuteFencedAsync(
+            token,
+            TimeSpan.FromMilliseconds(300),
+            async (fenced, ct) =>
+            {
+                await using var command = fenced.CreateCommand();
+                command.CommandText = "INSERT INTO fenced_effect (id) VALUES ('too-late')";
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(600), CancellationToken.None);
+                return 1;
+            },
+            Ct));
+
+        Assert.Contains("FencedWriteTimeout", timedOut.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), timedOut.Limit);
+        Assert.Equal(0, await CountEffectAsync("too-late"));
+        Assert.Equal(1, await WriteEffectAsync(store, token, "in-time"));
+    }
+
+    [Fact]
+    public async Task Operations_on_a_missing_table_say_so_and_name_both_remedies()
+    {
+        var store = NewStore("no_such_lease_table");
+
+        var missing = await Assert.ThrowsAsync<LeaseSchemaMissingException>(() => store.ReadAsync(LeaseName, Ct));
+
+        Assert.Contains("no_such_lease_table", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("corda-ha lease schema", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("AutoCreateSchema", missing.Message, StringComparison.Ordinal);
+        await store.DisposeAsync();
     }
 
     [Fact]
@@ -258,7 +315,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
         var store = await CreateStoreAsync();
         var duration = TimeSpan.FromSeconds(10);
 
-        var acquired = (await store.TryAcquireAsync(LeaseName, Holder("a"), duration, Ct)).Record!;
+        var acquired = (await store.TryAcquireAsync(LeaseName, Holder("a"), duration, null, Ct)).Record!;
         var renewed = (await store.TryRenewAsync(acquired.ToToken()!, duration, Ct)).Record!;
         var read = (await store.ReadAsync(LeaseName, Ct))!;
 
@@ -295,7 +352,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
                 async () =>
                 {
                     await start.Task;
-                    return await store.TryAcquireAsync(LeaseName, Holder($"c{i}"), LongLease, Ct);
+                    return await store.TryAcquireAsync(LeaseName, Holder($"c{i}"), LongLease, null, Ct);
                 },
                 Ct)).ToArray();
             start.SetResult();
@@ -319,7 +376,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
         await WhenWatchingAsync(standby, LeaseName);
 
         var wait = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
@@ -339,8 +396,8 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
-        Assert.False((await standby.TryAcquireAsync(LeaseName, Holder("b"), LongLease, Ct)).Succeeded);
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
+        Assert.False((await standby.TryAcquireAsync(LeaseName, Holder("b"), LongLease, null, Ct)).Succeeded);
         await WhenWatchingAsync(standby, LeaseName);
 
         // The release lands before the standby starts waiting: its wait must end at once, not at the old expiry.
@@ -358,7 +415,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         var timeout = TimeSpan.FromMilliseconds(300);
 
         var waited = Stopwatch.StartNew();
@@ -396,20 +453,17 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
             await command.ExecuteNonQueryAsync(Ct);
         }
 
-        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         Assert.True(result.Succeeded);
         Assert.Equal(1, result.Record!.Epoch);
         Assert.True(await store.ReleaseAsync(result.Token!, Ct));
     }
 
+    /// <summary>Takes the lease over as an elector would once it saw the holder's revision lapse.</summary>
     protected async Task WaitUntilAcquiredAsync(ILeaseStore store, string holder)
     {
-        var deadline = Stopwatch.StartNew();
-        while (!(await store.TryAcquireAsync(LeaseName, Holder(holder), LongLease, Ct)).Succeeded)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"'{holder}' never acquired the lease");
-            await Task.Delay(50, Ct);
-        }
+        var seen = await store.ReadAsync(LeaseName, Ct);
+        Assert.True((await store.TryAcquireAsync(LeaseName, Holder(holder), LongLease, seen?.Revision, Ct)).Succeeded, $"'{holder}' could not take the lease over");
     }
 
     protected async Task CreateEffectTableAsync()
@@ -424,6 +478,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     protected static Task<int> WriteEffectAsync(ILeaseStore store, LeaseToken token, string id) =>
         store.ExecuteFencedAsync(
             token,
+            TimeSpan.FromSeconds(5),
             async (fenced, ct) =>
             {
                 await using var command = fenced.CreateCommand();

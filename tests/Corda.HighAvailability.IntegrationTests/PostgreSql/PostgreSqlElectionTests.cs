@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Corda.HighAvailability.IntegrationTests.Infrastructure;
 using Corda.HighAvailability.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Fencing;
 using Corda.HighAvailability.LeaseElection.Policies;
 using Corda.HighAvailability.LeaseElection.Storage;
 using Corda.HighAvailability.PostgreSql.LeaseElection;
@@ -76,20 +77,9 @@ public sealed class PostgreSqlElectionTests(PostgresServer server) : IAsyncLifet
     [Fact]
     public async Task A_leader_cut_off_from_the_database_stops_leading_before_its_lease_lapses()
     {
-        var direct = new NpgsqlConnectionStringBuilder(_connectionString);
-        var target = IPAddress.TryParse(direct.Host, out var address) ? address : (await Dns.GetHostAddressesAsync(direct.Host!, Ct))[0];
-        var proxy = new TcpProxy(new IPEndPoint(target, direct.Port));
+        var (proxy, viaProxy) = await StartProxyAsync();
         try
         {
-            var viaProxy = new NpgsqlConnectionStringBuilder(_connectionString)
-            {
-                Host = IPAddress.Loopback.ToString(),
-                Port = proxy.Port,
-                Timeout = 2,
-                CommandTimeout = 2,
-                KeepAlive = 0,
-                CancellationTimeout = 500,
-            }.ToString();
             var timing = Timing(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500));
             var leader = await StartAsync(viaProxy, "a", timing, store => store.CommandTimeout = TimeSpan.FromSeconds(2));
             var leaderToken = await leader.Elector.WaitForLeadershipAsync(Ct).WaitAsync(Eventually, Ct);
@@ -142,6 +132,74 @@ public sealed class PostgreSqlElectionTests(PostgresServer server) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_fenced_transaction_cut_off_after_its_check_neither_blocks_the_takeover_nor_commits()
+    {
+        var (proxy, viaProxy) = await StartProxyAsync();
+        try
+        {
+            var lease = TimeSpan.FromSeconds(3);
+            var timing = Timing(lease, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500));
+            var leader = await StartAsync(viaProxy, "a", timing, store => store.CommandTimeout = TimeSpan.FromSeconds(2));
+            var leaderToken = await leader.Elector.WaitForLeadershipAsync(Ct).WaitAsync(Eventually, Ct);
+            var standby = await StartAsync(_connectionString, "b", timing);
+            await PollAsync(() => standby.Elector.ObservedLease?.Holder?.Id == "a", "the standby never saw the leader");
+            await using (var create = new NpgsqlConnection(_connectionString))
+            {
+                await create.OpenAsync(Ct);
+                await using var ddl = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS fenced_cut (id text PRIMARY KEY)", create);
+                await ddl.ExecuteNonQueryAsync(Ct);
+            }
+
+            // The leader's fenced transaction runs its check (FOR SHARE on the lease row), then the network swallows
+            // everything after it: the COMMIT never arrives, and the share lock would block every takeover.
+            proxy.BlackholeAfter("FOR SHARE"u8);
+            var fence = leader.Host.Services.GetRequiredService<ILeaseFence>();
+            var write = fence.ExecuteAsync(
+                async (tx, ct) =>
+                {
+                    await using var insert = tx.CreateCommand();
+                    insert.CommandText = "INSERT INTO fenced_cut (id) VALUES ('cut-off')";
+                    return await insert.ExecuteNonQueryAsync(ct);
+                },
+                CancellationToken.None);
+            await proxy.Triggered.WaitAsync(Eventually, Ct);
+            var cutAt = Stopwatch.StartNew();
+            proxy.Cut();
+
+            // Without a server-side limit (idle_in_transaction_session_timeout is 0 by default, TCP keepalive 2 h)
+            // the standby waits for hours; with it, it takes over within about one lease.
+            var standbyToken = await standby.Elector.WaitForLeadershipAsync(Ct).WaitAsync(Eventually, Ct);
+            Assert.True(standbyToken.Epoch > leaderToken.Epoch);
+            Assert.True(cutAt.Elapsed < lease * 2, $"the takeover took {cutAt.Elapsed.TotalSeconds:0.0} s after the cut");
+
+            await Assert.ThrowsAnyAsync<Exception>(() => write.WaitAsync(Eventually, Ct));
+            await using var check = new NpgsqlConnection(_connectionString);
+            await check.OpenAsync(Ct);
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM fenced_cut", check);
+            Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(Ct))!);
+        }
+        finally
+        {
+            await proxy.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_host_whose_lease_table_is_missing_fails_at_start_naming_both_remedies()
+    {
+        var host = Build(_connectionString, "a", options =>
+        {
+            Timing(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500))(options);
+            options.AutoCreateSchema = false;
+        }, store => store.TableName = "no_lease_table_here");
+
+        var error = await Assert.ThrowsAsync<LeaseSchemaMissingException>(() => host.StartAsync(Ct));
+
+        Assert.Contains("corda-ha lease schema --provider postgres", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AutoCreateSchema", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_renew_deadline_not_shorter_than_the_lease_fails_at_start_up_naming_the_option()
     {
         var host = Build(_connectionString, "a", Timing(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)));
@@ -159,6 +217,24 @@ public sealed class PostgreSqlElectionTests(PostgresServer server) : IAsyncLifet
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains("PostgreSqlLeaseStoreOptions.TableName 'x-y' is not a valid SQL identifier", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A TCP proxy to the test database, and a connection string through it with short timeouts.</summary>
+    private async Task<(TcpProxy Proxy, string ConnectionString)> StartProxyAsync()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(_connectionString);
+        var target = IPAddress.TryParse(direct.Host, out var address) ? address : (await Dns.GetHostAddressesAsync(direct.Host!, Ct))[0];
+        var proxy = new TcpProxy(new IPEndPoint(target, direct.Port));
+        var viaProxy = new NpgsqlConnectionStringBuilder(_connectionString)
+        {
+            Host = IPAddress.Loopback.ToString(),
+            Port = proxy.Port,
+            Timeout = 2,
+            CommandTimeout = 2,
+            KeepAlive = 0,
+            CancellationTimeout = 500,
+        }.ToString();
+        return (proxy, viaProxy);
     }
 
     private Action<LeaseElectionOptions> Timing(TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod) => options =>

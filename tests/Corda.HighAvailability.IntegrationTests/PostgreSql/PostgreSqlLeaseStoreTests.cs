@@ -66,7 +66,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
         await WhenWatchingAsync(standby, LeaseName);
 
         var wait = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromMilliseconds(800), Ct);
@@ -82,7 +82,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         await WhenWatchingAsync(standby, LeaseName);
 
         var wait = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
@@ -97,7 +97,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         var leader = await CreateStoreAsync();
         var quiet = NewStore(options => options.UseNotifications = false);
         await using var _ = quiet;
-        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
 
         var wait = quiet.WaitForChangeAsync(LeaseName, TimeSpan.FromMilliseconds(500), Ct);
         Assert.True(await quiet.ReleaseAsync(token, Ct));
@@ -117,7 +117,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
 
         await using var store = NewStore(options => options.SchemaName = "corda_ha");
         await store.EnsureSchemaAsync(Ct);
-        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        var result = await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
 
         Assert.True(result.Succeeded);
         await using (var connection = await OpenConnectionAsync())
@@ -134,7 +134,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
     {
         var leader = await CreateStoreAsync();
         var standby = await CreateStoreAsync();
-        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct)).Token!;
+        var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
         await WhenWatchingAsync(standby, LeaseName);
         var listener = await ListenerBackendAsync();
         Assert.NotNull(listener);
@@ -157,7 +157,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         const string application = "corda-ha-dispose-test";
         var store = NewStore(options => options.ConnectionString += $";Application Name={application}");
         await store.EnsureSchemaAsync(Ct);
-        await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, Ct);
+        await store.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct);
         await WhenWatchingAsync(store, LeaseName);
         var waiting = store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
         Assert.True(await ConnectionsOfAsync(application) >= 2);

@@ -34,14 +34,18 @@ internal sealed class Candidate : IDisposable
         }
     }
 
-    public static Candidate Start(TempDatabase database, string identity, TimeSpan leaseDuration, string lease = "test-lease")
+    public static Candidate Start(TempDatabase database, string identity, TimeSpan leaseDuration, string lease = "test-lease", bool sampleBelief = false) =>
+        Start("sqlite", database.ConnectionString, identity, leaseDuration, lease, sampleBelief);
+
+    /// <summary>Starts a candidate on any provider; with <paramref name="sampleBelief"/> it reports its belief intervals.</summary>
+    public static Candidate Start(string provider, string connectionString, string identity, TimeSpan leaseDuration, string lease, bool sampleBelief)
     {
         var info = CordaHaTool.StartInfo(
         [
-            "drill-candidate", "--provider", "sqlite", "--lease", lease, "--identity", identity,
-            "--lease-duration", $"{(long)leaseDuration.TotalMilliseconds}ms",
+            "drill-candidate", "--provider", provider, "--lease", lease, "--identity", identity,
+            "--lease-duration", $"{(long)leaseDuration.TotalMilliseconds}ms", .. (sampleBelief ? new[] { "--sample-belief" } : []),
         ]);
-        info.Environment["CORDA_HA_DRILL_CONNECTION"] = database.ConnectionString;
+        info.Environment["CORDA_HA_DRILL_CONNECTION"] = connectionString;
         var process = Process.Start(info) ?? throw new InvalidOperationException("candidate did not start");
         var candidate = new Candidate(identity, process);
         process.OutputDataReceived += (_, e) => candidate.OnLine(e.Data);

@@ -16,6 +16,9 @@ internal static class CordaHaTool
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+
+            // Never share the test host's stdin: a drill candidate reads commands from its own.
+            RedirectStandardInput = true,
         };
         info.ArgumentList.Add(DllPath);
         foreach (var argument in arguments)

@@ -130,7 +130,7 @@ public sealed class LeaseCommandTests
     {
         var store = Store(database);
         await store.EnsureSchemaAsync(TestContext.Current.CancellationToken);
-        var result = await store.TryAcquireAsync(Lease, new LeaseHolder("holder-1", "test-machine", 4242, "1.2.3"), duration, TestContext.Current.CancellationToken);
+        var result = await store.TryAcquireAsync(Lease, new LeaseHolder("holder-1", "test-machine", 4242, "1.2.3"), duration, null, TestContext.Current.CancellationToken);
         Assert.True(result.Succeeded);
     }
 }

@@ -18,13 +18,13 @@ internal sealed class TempDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>The drill table in commit order: (seq, holder, epoch).</summary>
+    /// <summary>The drill log in true commit order: (commit number, holder, epoch).</summary>
     public List<(long Seq, string Holder, long Epoch)> ReadDrillWrites(string leaseName)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, holder, epoch FROM corda_ha_drill_writes WHERE lease_name = $lease ORDER BY seq";
+        command.CommandText = "SELECT commit_seq, holder, epoch FROM corda_ha_drill_log WHERE lease_name = $lease ORDER BY commit_seq";
         command.Parameters.AddWithValue("$lease", leaseName);
         using var reader = command.ExecuteReader();
         var rows = new List<(long, string, long)>();

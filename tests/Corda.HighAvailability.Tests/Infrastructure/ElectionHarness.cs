@@ -15,10 +15,15 @@ internal sealed class ElectionHarness : IAsyncDisposable
     private Task? _run;
 
     public ElectionHarness(InMemoryLeaseStore store, FakeTimeProvider time, string identity, Action<LeaseElectionOptions>? configure = null, params FailoverPolicy[] policies)
+        : this(store, (TimeProvider)time, identity, configure, null, policies)
+    {
+    }
+
+    public ElectionHarness(InMemoryLeaseStore store, TimeProvider time, string identity, Action<LeaseElectionOptions>? configure, Action<LeaseElectionBuilder>? build, params FailoverPolicy[] policies)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(time);
         var election = services.AddCordaHa().AddLeaseElection(options =>
         {
             options.Identity = identity;
@@ -27,6 +32,7 @@ internal sealed class ElectionHarness : IAsyncDisposable
             options.RetryPeriod = TimeSpan.FromSeconds(2);
             configure?.Invoke(options);
         }).UseStore(_ => store);
+        build?.Invoke(election);
         foreach (var policy in policies)
         {
             election.AddFailoverPolicy(policy);

@@ -20,9 +20,17 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
 
     public bool HangRenewals { get; set; }
 
+    /// <summary>How long each renewal waits (on the fake clock, ignoring cancellation) before it applies: a lock wait.</summary>
+    public TimeSpan RenewLatency { get; set; }
+
     public int RenewCalls { get; private set; }
 
     public int AcquireCalls { get; private set; }
+
+    public int ReadCalls { get; private set; }
+
+    /// <summary>How long each acquire takes (on the fake clock) before it applies: a slow connect or lock wait.</summary>
+    public TimeSpan AcquireLatency { get; set; }
 
     public Task EnsureSchemaAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -32,25 +40,31 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
     {
         lock (_sync)
         {
+            ReadCalls++;
             return Task.FromResult(Snapshot(leaseName));
         }
     }
 
-    public Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public async Task<LeaseAttemptResult> TryAcquireAsync(string leaseName, LeaseHolder holder, TimeSpan leaseDuration, long? expectedRevision, CancellationToken cancellationToken)
     {
+        if (AcquireLatency > TimeSpan.Zero)
+        {
+            await Task.Delay(AcquireLatency, databaseClock, cancellationToken);
+        }
+
         lock (_sync)
         {
             AcquireCalls++;
             var now = databaseClock.GetUtcNow();
-            if (_rows.TryGetValue(leaseName, out var row) && row.HolderId is not null && row.ExpiresAt > now && row.HolderId != holder.Id)
+            _rows.TryGetValue(leaseName, out var row);
+            if (row is not null && row.HolderId is not null && row.Revision != expectedRevision)
             {
-                return Task.FromResult(new LeaseAttemptResult(false, Snapshot(leaseName)));
+                return new LeaseAttemptResult(false, Snapshot(leaseName));
             }
 
-            var epoch = (row?.Epoch ?? 0) + 1;
-            _rows[leaseName] = new Row(holder.Id, epoch, now, now + leaseDuration);
+            _rows[leaseName] = new Row(holder.Id, (row?.Epoch ?? 0) + 1, (row?.Revision ?? 0) + 1, now, now + leaseDuration, holder.InstanceId);
             Signal();
-            return Task.FromResult(new LeaseAttemptResult(true, Snapshot(leaseName)));
+            return new LeaseAttemptResult(true, Snapshot(leaseName));
         }
     }
 
@@ -66,6 +80,12 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
+        if (RenewLatency > TimeSpan.Zero)
+        {
+            // A database does not undo an UPDATE because the client stopped waiting for it.
+            await Task.Delay(RenewLatency, databaseClock, CancellationToken.None);
+        }
+
         if (FailRenewals?.Invoke() is { } failure)
         {
             throw failure;
@@ -74,9 +94,9 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
         lock (_sync)
         {
             var now = databaseClock.GetUtcNow();
-            if (_rows.TryGetValue(token.LeaseName, out var row) && row.HolderId == token.HolderId && row.Epoch == token.Epoch && row.ExpiresAt > now)
+            if (_rows.TryGetValue(token.LeaseName, out var row) && row.HolderId == token.HolderId && row.Epoch == token.Epoch)
             {
-                _rows[token.LeaseName] = row with { RenewedAt = now, ExpiresAt = now + leaseDuration };
+                _rows[token.LeaseName] = row with { Revision = row.Revision + 1, RenewedAt = now, ExpiresAt = now + leaseDuration };
                 return new LeaseAttemptResult(true, Snapshot(token.LeaseName));
             }
 
@@ -90,7 +110,7 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
         {
             if (_rows.TryGetValue(token.LeaseName, out var row) && row.HolderId == token.HolderId && row.Epoch == token.Epoch)
             {
-                _rows[token.LeaseName] = row with { HolderId = null, ExpiresAt = databaseClock.GetUtcNow() };
+                _rows[token.LeaseName] = row with { HolderId = null, Revision = row.Revision + 1, ExpiresAt = databaseClock.GetUtcNow() };
                 Signal();
                 return Task.FromResult(true);
             }
@@ -108,7 +128,7 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
                 return Task.FromResult<LeaseRecord?>(null);
             }
 
-            _rows[leaseName] = row with { HolderId = null, Epoch = row.Epoch + 1, ExpiresAt = databaseClock.GetUtcNow() };
+            _rows[leaseName] = row with { HolderId = null, Epoch = row.Epoch + 1, Revision = row.Revision + 1, ExpiresAt = databaseClock.GetUtcNow() };
             Signal();
             return Task.FromResult(Snapshot(leaseName));
         }
@@ -120,13 +140,35 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
         lock (_sync)
         {
             var now = databaseClock.GetUtcNow();
-            var epoch = _rows.TryGetValue(leaseName, out var row) ? row.Epoch + 1 : 1;
-            _rows[leaseName] = new Row(holderId, epoch, now, now + leaseDuration);
+            _rows.TryGetValue(leaseName, out var row);
+            _rows[leaseName] = new Row(holderId, (row?.Epoch ?? 0) + 1, (row?.Revision ?? 0) + 1, now, now + leaseDuration, "thief");
             Signal();
         }
     }
 
-    public Task<T> ExecuteFencedAsync<T>(LeaseToken token, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    /// <summary>Simulates another live process renewing a grant (for duplicate-identity detection).</summary>
+    public void RenewAsOther(string leaseName)
+    {
+        lock (_sync)
+        {
+            var row = _rows[leaseName];
+            _rows[leaseName] = row with { Revision = row.Revision + 1, RenewedAt = databaseClock.GetUtcNow() };
+        }
+    }
+
+    /// <summary>Simulates a grant written by another process (machine, pid and instance of its own).</summary>
+    public void GrantToOther(string leaseName, string holderId, string instanceId, TimeSpan leaseDuration)
+    {
+        lock (_sync)
+        {
+            var now = databaseClock.GetUtcNow();
+            _rows.TryGetValue(leaseName, out var row);
+            _rows[leaseName] = new Row(holderId, (row?.Epoch ?? 0) + 1, (row?.Revision ?? 0) + 1, now, now + leaseDuration, instanceId);
+            Signal();
+        }
+    }
+
+    public Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Fenced writes need a real database; see the integration tests.");
 
     public async Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
@@ -154,8 +196,8 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
 
     private LeaseRecord? Snapshot(string leaseName) =>
         _rows.TryGetValue(leaseName, out var row)
-            ? new LeaseRecord(leaseName, row.HolderId is null ? null : new LeaseHolder(row.HolderId), row.Epoch, row.RenewedAt, row.RenewedAt, row.ExpiresAt, databaseClock.GetUtcNow())
+            ? new LeaseRecord(leaseName, row.HolderId is null ? null : new LeaseHolder(row.HolderId, "other-machine", 7, null, row.InstanceId), row.Epoch, row.RenewedAt, row.RenewedAt, row.ExpiresAt, databaseClock.GetUtcNow(), row.Revision)
             : null;
 
-    private sealed record Row(string? HolderId, long Epoch, DateTimeOffset RenewedAt, DateTimeOffset ExpiresAt);
+    private sealed record Row(string? HolderId, long Epoch, long Revision, DateTimeOffset RenewedAt, DateTimeOffset ExpiresAt, string? InstanceId);
 }

@@ -96,10 +96,27 @@ public sealed class FailoverPolicyTests
         Assert.False(usedPredicate!(leaderCheck));
     }
 
+    [Fact]
+    public async Task Flap_damping_gives_in_once_the_lease_has_been_vacant_for_the_hold_off_so_a_lone_host_still_leads()
+    {
+        // Every host damped at once (a shared database glitch): nobody else is going to take over.
+        var policy = new FlapDampingFailoverPolicy(TimeSpan.FromSeconds(30), 3, TimeSpan.FromMinutes(10));
+        var transitions = Enumerable.Range(0, 3)
+            .SelectMany(_ => new[] { At(LeadershipTransitionKind.Acquired), At(LeadershipTransitionKind.Lost) })
+            .ToArray();
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.False(await policy.ShouldStandForElectionAsync(Context(false, transitions, vacantFor: TimeSpan.FromSeconds(29)), Ct));
+        Assert.False(await policy.ShouldStandForElectionAsync(Context(false, transitions, vacantFor: null), Ct));
+
+        // Bounded: vacant for the hold-off (30 s, longer than the 15 s lease), instead of the 10 min window.
+        Assert.True(await policy.ShouldStandForElectionAsync(Context(false, transitions, vacantFor: TimeSpan.FromSeconds(30)), Ct));
+    }
+
     private LeadershipTransition At(LeadershipTransitionKind kind) => new(kind, 1, _time.GetTimestamp());
 
-    private FailoverPolicyContext Context(bool isLeader, IReadOnlyList<LeadershipTransition>? transitions = null, IServiceProvider? services = null) =>
-        new(new LeaseElectionOptions(), isLeader, null, isLeader ? TimeSpan.FromMinutes(1) : null, transitions ?? [], _time, services ?? new ServiceCollection().BuildServiceProvider());
+    private FailoverPolicyContext Context(bool isLeader, IReadOnlyList<LeadershipTransition>? transitions = null, IServiceProvider? services = null, TimeSpan? vacantFor = null) =>
+        new(new LeaseElectionOptions(), isLeader, null, isLeader ? TimeSpan.FromMinutes(1) : null, transitions ?? [], _time, services ?? new ServiceCollection().BuildServiceProvider(), vacantFor);
 
     private static HealthReport Report(HealthStatus status) => new(
         new Dictionary<string, HealthReportEntry> { ["db"] = new(status, null, TimeSpan.Zero, null, null) },
