@@ -1,8 +1,8 @@
 using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.PostgreSql.LeaseElection;
-using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.LeaseElection.PostgreSql;
+using Corda.HighAvailability.LeaseElection.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

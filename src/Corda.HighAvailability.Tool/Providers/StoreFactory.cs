@@ -1,11 +1,11 @@
 using System.Data.Common;
 using Corda.HighAvailability.LeaseElection;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Sqlite;
 using Corda.HighAvailability.Tool.Cli;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Corda.HighAvailability.PostgreSql.LeaseElection;
+using Corda.HighAvailability.LeaseElection.PostgreSql;
 using Npgsql;
 
 namespace Corda.HighAvailability.Tool.Providers;

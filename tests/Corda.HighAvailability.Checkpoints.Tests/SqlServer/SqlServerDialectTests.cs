@@ -1,5 +1,5 @@
 using Corda.HighAvailability.Checkpoints.Reading;
-using Corda.HighAvailability.SqlServer.Checkpoints;
+using Corda.HighAvailability.Checkpoints.SqlServer;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Corda.HighAvailability.Checkpoints.Tests.SqlServer;

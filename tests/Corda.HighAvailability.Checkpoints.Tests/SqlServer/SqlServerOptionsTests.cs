@@ -1,5 +1,5 @@
 using Corda.HighAvailability.Checkpoints.Reading;
-using Corda.HighAvailability.SqlServer.Checkpoints;
+using Corda.HighAvailability.Checkpoints.SqlServer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

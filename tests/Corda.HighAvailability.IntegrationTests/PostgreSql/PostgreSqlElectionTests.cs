@@ -5,7 +5,7 @@ using Corda.HighAvailability.LeaseElection;
 using Corda.HighAvailability.LeaseElection.Fencing;
 using Corda.HighAvailability.LeaseElection.Policies;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.PostgreSql.LeaseElection;
+using Corda.HighAvailability.LeaseElection.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Corda.HighAvailability.IntegrationTests.Infrastructure;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.PostgreSql.LeaseElection;
+using Corda.HighAvailability.LeaseElection.PostgreSql;
 using Npgsql;
 
 namespace Corda.HighAvailability.IntegrationTests.PostgreSql;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Sqlite;
 
 namespace Corda.HighAvailability.IntegrationTests.Processes;
 

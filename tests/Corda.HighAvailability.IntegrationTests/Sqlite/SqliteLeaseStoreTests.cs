@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Corda.HighAvailability.IntegrationTests.Infrastructure;
 using Corda.HighAvailability.LeaseElection.Storage;
-using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Corda.HighAvailability.IntegrationTests.Sqlite;

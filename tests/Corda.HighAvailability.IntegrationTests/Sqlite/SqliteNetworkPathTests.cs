@@ -1,4 +1,4 @@
-using Corda.HighAvailability.Sqlite.LeaseElection;
+using Corda.HighAvailability.LeaseElection.Sqlite;
 
 namespace Corda.HighAvailability.IntegrationTests.Sqlite;
 

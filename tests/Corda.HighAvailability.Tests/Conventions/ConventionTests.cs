@@ -1,28 +1,35 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Corda.HighAvailability.Checkpoints;
-using Corda.HighAvailability.Diagnostics;
-using Corda.HighAvailability.LeaseElection;
-using Corda.HighAvailability.PostgreSql.LeaseElection;
-using Corda.HighAvailability.Sqlite.LeaseElection;
-using Corda.HighAvailability.SqlServer.Checkpoints;
 
 namespace Corda.HighAvailability.Tests.Conventions;
 
 /// <summary>DistributedLock-style conventions, checked on every library assembly and source file.</summary>
 public sealed partial class ConventionTests
 {
-    public static TheoryData<string> LibraryAssemblies => new(Libraries.Select(a => a.GetName().Name!));
+    public static TheoryData<string> LibraryAssemblies => new(LibraryNames());
 
-    private static readonly Assembly[] Libraries =
-    [
-        typeof(CordaHaDiagnostics).Assembly,
-        typeof(ILeaseElector).Assembly,
-        typeof(SqliteLeaseStore).Assembly,
-        typeof(PostgreSqlLeaseStore).Assembly,
-        typeof(ICheckpointVerifier).Assembly,
-        typeof(SqlServerCheckpointOptions).Assembly,
-    ];
+    /// <summary>Every library is a folder of <c>src/</c> with tracked public API; each must load here, so a new
+    /// package is covered by these conventions as soon as it exists (reference it from this test project).</summary>
+    private static readonly Assembly[] Libraries = LibraryNames().Select(name => Assembly.Load(new AssemblyName(name))).ToArray();
+
+    [Fact]
+    public void Every_library_folder_is_covered()
+    {
+        Assert.Contains("Corda.HighAvailability.LeaseElection.PostgreSql", LibraryNames());
+        Assert.Equal(LibraryNames().Count, Libraries.Length);
+    }
+
+    [Theory]
+    [InlineData("Corda.HighAvailability.LeaseElection", "Corda.HighAvailability.Checkpoints")]
+    [InlineData("Corda.HighAvailability.Checkpoints", "Corda.HighAvailability.LeaseElection")]
+    public void A_host_of_one_capability_pulls_no_assembly_of_the_other(string capability, string other)
+    {
+        foreach (var library in Libraries.Where(a => a.GetName().Name!.StartsWith(capability, StringComparison.Ordinal)))
+        {
+            var pulled = ProductClosure(library).Where(name => name.StartsWith(other, StringComparison.Ordinal)).ToList();
+            Assert.True(pulled.Count == 0, $"{library.GetName().Name} pulls {string.Join(", ", pulled)}");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(LibraryAssemblies))]
@@ -83,6 +90,32 @@ public sealed partial class ConventionTests
 
         Assert.Empty(offenders);
     }
+
+    /// <summary>The names of the product assemblies <paramref name="root"/> references, directly or not.</summary>
+    private static HashSet<string> ProductClosure(Assembly root)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<Assembly>([root]);
+        while (pending.TryPop(out var assembly))
+        {
+            foreach (var reference in assembly.GetReferencedAssemblies().Where(r => r.Name!.StartsWith("Corda.HighAvailability", StringComparison.Ordinal)))
+            {
+                if (seen.Add(reference.Name!))
+                {
+                    pending.Push(Assembly.Load(reference));
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    private static List<string> LibraryNames() => Directory.EnumerateDirectories(Path.Combine(RepositoryRoot(), "src"))
+        .Where(d => File.Exists(Path.Combine(d, "PublicAPI.Shipped.txt")))
+        .Select(Path.GetFileName)
+        .OfType<string>()
+        .Order(StringComparer.Ordinal)
+        .ToList();
 
     /// <summary>The awaited statement: up to the ';' or '{' at nesting depth 0 (lambdas inside are skipped over).</summary>
     private static string AwaitedStatement(string text, int start)
