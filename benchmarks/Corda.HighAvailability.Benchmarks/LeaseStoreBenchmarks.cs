@@ -34,7 +34,7 @@ public class LeaseStoreBenchmarks
     private string _connectionString = string.Empty;
     private DbConnection? _openConnection;
     private DbCommand? _openCommand;
-    private ILeaseStore _store = null!;
+    private ISqlLeaseStore _store = null!;
     private LeaseToken _token = null!;
 
     [Params("sqlite", "postgres")]

@@ -1,3 +1,5 @@
+using Corda.HighAvailability.LeaseElection.Sql;
+
 namespace Corda.HighAvailability.LeaseElection.PostgreSql;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Corda.HighAvailability.LeaseElection.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlLeaseSql
 {
-    private const string Columns = "lease_name, holder_id, epoch, revision, acquired_at, renewed_at, expires_at, holder_machine, holder_pid, holder_version, holder_instance";
+    private const string Columns = SqlLeaseRow.Columns;
 
     public PostgreSqlLeaseSql(string schema, string table, bool notify)
     {

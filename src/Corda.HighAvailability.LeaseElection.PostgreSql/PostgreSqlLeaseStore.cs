@@ -1,5 +1,6 @@
 using System.Data;
 using Corda.HighAvailability.LeaseElection.Fencing;
+using Corda.HighAvailability.LeaseElection.Sql;
 using Corda.HighAvailability.LeaseElection.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,7 +13,7 @@ namespace Corda.HighAvailability.LeaseElection.PostgreSql;
 /// candidates. Every time is the database server's. Releases are announced with LISTEN/NOTIFY, so a waiting
 /// standby takes over a gracefully released lease in milliseconds (see <see cref="PostgreSqlLeaseStoreOptions.UseNotifications"/>).
 /// </summary>
-public sealed class PostgreSqlLeaseStore : ILeaseStore
+public sealed partial class PostgreSqlLeaseStore : ISqlLeaseStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlLeaseStoreOptions _options;
@@ -192,83 +193,6 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// The work runs first, in a READ COMMITTED transaction; the lease check is the last statement before the
-    /// commit and takes a share lock on the lease row. A takeover or forced release that committed before the
-    /// check makes it fail (the transaction is rolled back and <see cref="LeaseFencedException"/> thrown); one that
-    /// comes after it must wait for the row lock until this transaction has ended, so it can never slip in
-    /// between check and commit. Checking first instead would leave exactly that gap open for the whole work.
-    /// The first statement sets <c>statement_timeout</c> and <c>idle_in_transaction_session_timeout</c> to
-    /// <paramref name="timeout"/> for this transaction only: a client that stalls or is cut off after the check is
-    /// disconnected by the server, which releases the lock, instead of holding up every takeover until TCP gives up.
-    /// Keep fenced transactions short: while the lock is held, the leader's own renewal waits too.
-    /// </remarks>
-    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(work);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        var started = _time.GetTimestamp();
-        using var limit = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        try
-        {
-            var connection = await _dataSource.OpenConnectionAsync(linked.Token).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, linked.Token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    var limits = CreateCommand(connection, transaction, _sql.FenceLimits);
-                    await using (limits.ConfigureAwait(false))
-                    {
-                        var milliseconds = (long)Math.Ceiling(timeout.TotalMilliseconds);
-                        AddText(limits.Parameters, "limit_ms", milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                        await limits.ExecuteNonQueryAsync(linked.Token).ConfigureAwait(false);
-                    }
-
-                    var result = await work(new FencedTransaction(connection, transaction, token), linked.Token).ConfigureAwait(false);
-                    await CheckFenceAsync(connection, transaction, token, linked.Token).ConfigureAwait(false);
-
-                    // A transaction past its limit is never committed, even if nobody took over yet: the limit is
-                    // what keeps it shorter than the time a standby waits.
-                    if (_time.GetElapsedTime(started) is var elapsed && elapsed >= timeout)
-                    {
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw new FencedWriteTimeoutException(timeout, null);
-                    }
-
-                    await transaction.CommitAsync(linked.Token).ConfigureAwait(false);
-                    return result;
-                }
-            }
-        }
-        catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new FencedWriteTimeoutException(timeout, ex);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.QueryCanceled or "25P03")
-        {
-            throw new FencedWriteTimeoutException(timeout, ex);
-        }
-    }
-
-    private async Task CheckFenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseToken token, CancellationToken cancellationToken)
-    {
-        var check = CreateCommand(connection, transaction, _sql.FenceCheck);
-        await using (check.ConfigureAwait(false))
-        {
-            AddToken(check.Parameters, token);
-            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                var current = await TryReadAsync(connection, transaction, token.LeaseName, cancellationToken).ConfigureAwait(false);
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                throw new LeaseFencedException(token, current);
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    /// <remarks>
     /// With notifications, waits on the store's LISTEN connection (opened on first use) for a release of
     /// <paramref name="leaseName"/>; without, or while that connection is down, simply waits for the timeout.
     /// </remarks>
@@ -326,25 +250,6 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
         }
     }
 
-    /// <summary>Reads the row for the fencing exception; best effort, the refusal stands either way.</summary>
-    private async Task<LeaseRecord?> TryReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string leaseName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var read = CreateCommand(connection, transaction, _sql.Read);
-            await using (read.ConfigureAwait(false))
-            {
-                AddName(read.Parameters, leaseName);
-                var (_, record) = await ReadRecordAsync(read, cancellationToken).ConfigureAwait(false);
-                return record;
-            }
-        }
-        catch (NpgsqlException)
-        {
-            return null;
-        }
-    }
-
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Statements come from PostgreSqlLeaseSql, built once from validated identifiers; every value is a parameter.")]
     private NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
     {
@@ -366,25 +271,8 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore
                 return (false, null);
             }
 
-            var holderId = reader.IsDBNull(2) ? null : reader.GetString(2);
-            var holder = holderId is null
-                ? null
-                : new LeaseHolder(
-                    holderId,
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10),
-                    reader.IsDBNull(11) ? null : reader.GetString(11));
-            var record = new LeaseRecord(
-                reader.GetString(1),
-                holder,
-                reader.GetInt64(3),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetFieldValue<DateTimeOffset>(7),
-                reader.GetFieldValue<DateTimeOffset>(12),
-                reader.GetInt64(4));
-            return (reader.GetBoolean(0), record);
+            var (succeeded, record) = SqlLeaseRow.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));
+            return (succeeded, record);
         }
     }
 

@@ -13,13 +13,13 @@ public sealed class PostgreSqlLeaseStoreOptions
     public string SchemaName { get; set; } = "public";
 
     /// <summary>Name of the lease table (validated as an identifier). Default <c>corda_ha_lease</c>.</summary>
-    public string TableName { get; set; } = "corda_ha_lease";
+    public string TableName { get; set; } = LeaseElectionConstants.DefaultTableName;
 
     /// <summary>
     /// The LISTEN/NOTIFY channel on which releases are announced (validated as an identifier; PostgreSQL folds it
     /// to lower case like any unquoted identifier). Default <c>corda_ha_lease</c>.
     /// </summary>
-    public string NotificationChannel { get; set; } = "corda_ha_lease";
+    public string NotificationChannel { get; set; } = LeaseElectionConstants.DefaultTableName;
 
     /// <summary>
     /// Announce releases with <c>pg_notify</c> and let waiting standbys LISTEN for them, so that a graceful

@@ -1,3 +1,5 @@
+using Corda.HighAvailability.LeaseElection.Sql;
+
 namespace Corda.HighAvailability.LeaseElection.Sqlite;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Corda.HighAvailability.LeaseElection.Sqlite;
 internal sealed class SqliteLeaseSql
 {
     private const string Now = "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
-    private const string Columns = "lease_name, holder_id, epoch, revision, acquired_at, renewed_at, expires_at, holder_machine, holder_pid, holder_version, holder_instance";
+    private const string Columns = SqlLeaseRow.Columns;
     private const string Vacate = "holder_id = NULL, revision = revision + 1, expires_at = " + Now + ", holder_machine = NULL, holder_pid = NULL, holder_version = NULL, holder_instance = NULL";
 
     public SqliteLeaseSql(string table)

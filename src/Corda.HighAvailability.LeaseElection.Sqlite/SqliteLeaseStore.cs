@@ -1,4 +1,5 @@
 using Corda.HighAvailability.LeaseElection.Fencing;
+using Corda.HighAvailability.LeaseElection.Sql;
 using Corda.HighAvailability.LeaseElection.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +11,7 @@ namespace Corda.HighAvailability.LeaseElection.Sqlite;
 /// write lock first and races between processes serialise. Standbys detect commits of other processes through
 /// <c>PRAGMA data_version</c>, so a release is noticed within <see cref="SqliteLeaseStoreOptions.ChangePollInterval"/>.
 /// </summary>
-public sealed class SqliteLeaseStore : ILeaseStore
+public sealed partial class SqliteLeaseStore : ISqlLeaseStore
 {
     private readonly string _connectionString;
     private readonly SqliteLeaseStoreOptions _options;
@@ -18,12 +19,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
     private readonly TimeProvider _time;
     private readonly int _commandTimeoutSeconds;
 
-    // PRAGMA data_version is comparable only on one connection, so change detection keeps its own connection and
-    // the last value it saw: a commit between a failed acquire and the next wait is then noticed, not slept through.
-    private readonly SemaphoreSlim _changeGate = new(1, 1);
-    private SqliteConnection? _changeConnection;
-    private SqliteCommand? _dataVersion;
-    private long? _lastDataVersion;
+    private readonly SqliteChangeDetector _changes;
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection string, table name and timings; validated here.</param>
@@ -42,6 +38,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
         _sql = new SqliteLeaseSql(options.TableName);
         _time = timeProvider ?? TimeProvider.System;
         _commandTimeoutSeconds = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
+        _changes = new SqliteChangeDetector(OpenAsync, _time, options.ChangePollInterval);
     }
 
     /// <inheritdoc />
@@ -69,7 +66,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
 
         // A candidate that reads waits for a change next: take the baseline before the read, so that a commit
         // landing between this read and that wait is noticed, not slept through.
-        await PrimeChangeDetectionAsync(cancellationToken).ConfigureAwait(false);
+        await _changes.PrimeAsync(cancellationToken).ConfigureAwait(false);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -90,7 +87,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
         ArgumentNullException.ThrowIfNull(holder);
 
         // A candidate that loses waits for a change next: take the baseline before the attempt.
-        await PrimeChangeDetectionAsync(cancellationToken).ConfigureAwait(false);
+        await _changes.PrimeAsync(cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(_sql.Acquire, cancellationToken, parameters =>
         {
             parameters.AddWithValue("$name", leaseName);
@@ -146,166 +143,15 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// An IMMEDIATE transaction takes the write lock first, so no takeover can commit between the check and our
-    /// commit. SQLite has no server to end a stalled transaction: a process stopped while it holds the lock blocks
-    /// every other writer for the length of the pause. What this store guarantees is that such a transaction is
-    /// never committed once it is older than <paramref name="timeout"/>: the age is checked just before COMMIT.
-    /// </remarks>
-    public async Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(work);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        var started = _time.GetTimestamp();
-        using var limit = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        try
-        {
-            var connection = await OpenAsync(linked.Token).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var transaction = connection.BeginTransaction(deferred: false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await CheckFenceAsync(connection, transaction, token, linked.Token).ConfigureAwait(false);
-                    var result = await work(new FencedTransaction(connection, transaction, token), linked.Token).ConfigureAwait(false);
-                    if (_time.GetElapsedTime(started) >= timeout)
-                    {
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw new FencedWriteTimeoutException(timeout, null);
-                    }
-
-                    await transaction.CommitAsync(linked.Token).ConfigureAwait(false);
-                    return result;
-                }
-            }
-        }
-        catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new FencedWriteTimeoutException(timeout, ex);
-        }
-    }
-
-    private async Task CheckFenceAsync(SqliteConnection connection, SqliteTransaction transaction, LeaseToken token, CancellationToken cancellationToken)
-    {
-        var check = CreateCommand(connection, transaction, _sql.FenceCheck);
-        await using (check.ConfigureAwait(false))
-        {
-            AddToken(check.Parameters, token);
-            var current = Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            if (current == 1)
-            {
-                return;
-            }
-
-            var read = CreateCommand(connection, transaction, _sql.Read);
-            await using (read.ConfigureAwait(false))
-            {
-                read.Parameters.AddWithValue("$name", token.LeaseName);
-                var (_, record) = await ReadRecordAsync(read, cancellationToken).ConfigureAwait(false);
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                throw new LeaseFencedException(token, record);
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Returns at once when another connection committed since the previous wait (or acquire attempt) of this store.</remarks>
-    public async Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <remarks>Returns at once when another connection committed since this store's previous read, acquire or wait.</remarks>
+    public Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
-        var start = _time.GetTimestamp();
-        await _changeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var baseline = _lastDataVersion ?? await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
-            {
-                var version = await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
-                if (version != baseline)
-                {
-                    return true;
-                }
-
-                var remaining = timeout - _time.GetElapsedTime(start);
-                if (remaining <= TimeSpan.Zero)
-                {
-                    return false;
-                }
-
-                await Task.Delay(remaining < _options.ChangePollInterval ? remaining : _options.ChangePollInterval, _time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _changeGate.Release();
-        }
+        return _changes.WaitAsync(timeout, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _changeGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_dataVersion is not null)
-            {
-                await _dataVersion.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (_changeConnection is not null)
-            {
-                await _changeConnection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            _dataVersion = null;
-            _changeConnection = null;
-        }
-        finally
-        {
-            _changeGate.Release();
-        }
-    }
-
-    private async Task PrimeChangeDetectionAsync(CancellationToken cancellationToken)
-    {
-        await _changeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ReadDataVersionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _changeGate.Release();
-        }
-    }
-
-    /// <summary>Reads <c>PRAGMA data_version</c> on the change connection and remembers it; call under the gate.</summary>
-    private async Task<long> ReadDataVersionAsync(CancellationToken cancellationToken)
-    {
-        if (_dataVersion is null)
-        {
-            _changeConnection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            _dataVersion = CreateCommand(_changeConnection, null, "PRAGMA data_version;");
-        }
-
-        try
-        {
-            var version = Convert.ToInt64(await _dataVersion.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            _lastDataVersion = version;
-            return version;
-        }
-        catch
-        {
-            // A broken connection is replaced on the next call.
-            await _dataVersion.DisposeAsync().ConfigureAwait(false);
-            await _changeConnection!.DisposeAsync().ConfigureAwait(false);
-            _dataVersion = null;
-            _changeConnection = null;
-            throw;
-        }
-    }
+    public ValueTask DisposeAsync() => _changes.DisposeAsync();
 
     private async Task<LeaseAttemptResult> ChangeAsync(string sql, CancellationToken cancellationToken, Action<SqliteParameterCollection> bind)
     {
@@ -381,7 +227,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
         {
             do
             {
-                if (reader.FieldCount < 13)
+                if (reader.FieldCount < SqlLeaseRow.FieldCount)
                 {
                     continue;
                 }
@@ -391,25 +237,8 @@ public sealed class SqliteLeaseStore : ILeaseStore
                     return (0, null);
                 }
 
-                var holderId = reader.IsDBNull(2) ? null : reader.GetString(2);
-                var holder = holderId is null
-                    ? null
-                    : new LeaseHolder(
-                        holderId,
-                        reader.IsDBNull(8) ? null : reader.GetString(8),
-                        reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                        reader.IsDBNull(10) ? null : reader.GetString(10),
-                        reader.IsDBNull(11) ? null : reader.GetString(11));
-                var record = new LeaseRecord(
-                    reader.GetString(1),
-                    holder,
-                    reader.GetInt64(3),
-                    reader.IsDBNull(5) ? null : FromMilliseconds(reader.GetInt64(5)),
-                    reader.IsDBNull(6) ? null : FromMilliseconds(reader.GetInt64(6)),
-                    FromMilliseconds(reader.GetInt64(7)),
-                    FromMilliseconds(reader.GetInt64(12)),
-                    reader.GetInt64(4));
-                return (reader.GetInt64(0), record);
+                var (succeeded, record) = SqlLeaseRow.Read(reader, static (r, i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i)));
+                return (succeeded ? 1 : 0, record);
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
@@ -425,6 +254,4 @@ public sealed class SqliteLeaseStore : ILeaseStore
     }
 
     private static long ToMilliseconds(TimeSpan value) => (long)Math.Ceiling(value.TotalMilliseconds);
-
-    private static DateTimeOffset FromMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 }

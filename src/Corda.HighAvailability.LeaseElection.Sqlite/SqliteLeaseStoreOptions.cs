@@ -7,7 +7,7 @@ public sealed class SqliteLeaseStoreOptions
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>Name of the lease table (validated as an identifier). Default <c>corda_ha_lease</c>.</summary>
-    public string TableName { get; set; } = "corda_ha_lease";
+    public string TableName { get; set; } = LeaseElectionConstants.DefaultTableName;
 
     /// <summary>
     /// How long a statement may wait for SQLite's write lock before it fails. Keep it below the renew deadline.

@@ -115,6 +115,11 @@ internal sealed partial class LeaseElector : ILeaseElector
     {
         if (_options.AutoCreateSchema)
         {
+            if (_store is not ILeaseSchemaStore)
+            {
+                throw new InvalidOperationException($"LeaseElectionOptions.AutoCreateSchema is set, but the lease store '{_store.ProviderName}' has no schema to create.");
+            }
+
             return;
         }
 
@@ -138,9 +143,9 @@ internal sealed partial class LeaseElector : ILeaseElector
         LogElectionStarting(_logger, _options.LeaseName, _options.Identity, _store.ProviderName, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod);
         try
         {
-            if (_options.AutoCreateSchema)
+            if (_options.AutoCreateSchema && _store is ILeaseSchemaStore schema)
             {
-                await EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
+                await EnsureSchemaAsync(schema, stoppingToken).ConfigureAwait(false);
             }
 
             while (!stoppingToken.IsCancellationRequested)
@@ -170,13 +175,13 @@ internal sealed partial class LeaseElector : ILeaseElector
         }
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken stoppingToken)
+    private async Task EnsureSchemaAsync(ILeaseSchemaStore schema, CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
-                await _store.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
+                await schema.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

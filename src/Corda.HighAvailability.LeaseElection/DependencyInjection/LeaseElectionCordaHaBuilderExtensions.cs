@@ -14,7 +14,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LeaseElectionCordaHaBuilderExtensions
 {
     /// <summary>
-    /// Adds lease election: an <see cref="ILeaseElector"/>, an <see cref="ILeaseFence"/> and the hosted service
+    /// Adds lease election: an <see cref="ILeaseElector"/>, an <see cref="ILeaseFence"/> (SQL stores) and
+    /// <see cref="ILeaseFence{TWrite}"/> (any store with fenced writes of that kind), and the hosted service
     /// that runs the election. Choose a database with <c>UseSqlite</c> or <c>UsePostgreSql</c> on the result.
     /// Options are validated when the host starts.
     /// </summary>
@@ -36,6 +37,7 @@ public static class LeaseElectionCordaHaBuilderExtensions
         services.TryAddSingleton<LeaseElector>();
         services.TryAddSingleton<ILeaseElector>(sp => sp.GetRequiredService<LeaseElector>());
         services.TryAddSingleton<ILeaseFence, LeaseFence>();
+        services.TryAddSingleton(typeof(ILeaseFence<>), typeof(LeaseFence<>));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LeaseElectionHostedService>());
 
         // Until a provider is chosen, resolving the store explains how to choose one (the hosted service resolves it at start).

@@ -1,8 +1,14 @@
 namespace Corda.HighAvailability.LeaseElection.Storage;
 
 /// <summary>
-/// The database side of lease election: what a provider package (SQLite, PostgreSQL, ...) implements.
+/// The storage side of lease election: what every backend implements, SQL or not. A consensus store (etcd: a key
+/// with a revision, compare-and-swap transactions) can implement it as well as a database table can.
 /// </summary>
+/// <remarks>
+/// Optional abilities are separate interfaces: <see cref="ILeaseSchemaStore"/> (a table that can be created and
+/// scripted) and <see cref="IFencedLeaseStore{TWrite}"/> (writes committed only under the current grant, in the
+/// backend's own kind of transaction). SQL providers implement all three through <see cref="ISqlLeaseStore"/>.
+/// </remarks>
 /// <remarks>
 /// Rules every implementation keeps, because the elector's safety rests on them:
 /// <list type="bullet">
@@ -20,15 +26,6 @@ public interface ILeaseStore : IAsyncDisposable
 {
     /// <summary>A short provider name for logs and tools, e.g. <c>sqlite</c> or <c>postgres</c>.</summary>
     string ProviderName { get; }
-
-    /// <summary>Creates the lease table if it is missing (development set-ups; production applies <see cref="GetSchemaScript"/>).</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>A task that completes when the table exists.</returns>
-    Task EnsureSchemaAsync(CancellationToken cancellationToken);
-
-    /// <summary>The DDL a DBA applies in production, where the runtime user has only SELECT, INSERT and UPDATE.</summary>
-    /// <returns>The SQL script.</returns>
-    string GetSchemaScript();
 
     /// <summary>Reads a lease row.</summary>
     /// <param name="leaseName">Name of the lease.</param>
@@ -74,25 +71,6 @@ public interface ILeaseStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The row after the release, or <see langword="null"/> when the lease does not exist.</returns>
     Task<LeaseRecord?> ForceReleaseAsync(string leaseName, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in a database transaction that commits only if, in that same transaction,
-    /// the lease row still carries the token's holder and epoch, and only within <paramref name="timeout"/> of its
-    /// start. Otherwise the transaction is rolled back and <see cref="Fencing.LeaseFencedException"/> (or, for the
-    /// time limit, <see cref="Fencing.FencedWriteTimeoutException"/>) is thrown.
-    /// </summary>
-    /// <remarks>
-    /// The time limit is enforced by the database server where it can be (PostgreSQL ends a session idle or busy
-    /// in the transaction for longer), so that a client that stalls or is cut off after the check cannot hold the
-    /// lease row's lock, and with it every takeover, for longer than <paramref name="timeout"/>.
-    /// </remarks>
-    /// <typeparam name="T">What the work returns.</typeparam>
-    /// <param name="token">The grant the write is made under.</param>
-    /// <param name="timeout">The longest the transaction may live, work included.</param>
-    /// <param name="work">The writes to make, on the given connection and transaction.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>What <paramref name="work"/> returned.</returns>
-    Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<Fencing.FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
 
     /// <summary>
     /// Waits until the lease row may have changed (a release or a new grant) or <paramref name="timeout"/> passes,

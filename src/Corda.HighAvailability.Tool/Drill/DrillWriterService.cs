@@ -27,7 +27,7 @@ internal sealed class DrillWriterService : BackgroundService
 
     private readonly ILeaseElector _elector;
     private readonly ILeaseFence _fence;
-    private readonly ILeaseStore _store;
+    private readonly ISqlLeaseStore _store;
     private readonly CandidateSettings _settings;
     private readonly CandidateEventWriter _events;
     private readonly TimeProvider _time;
@@ -39,7 +39,9 @@ internal sealed class DrillWriterService : BackgroundService
     {
         _elector = elector;
         _fence = fence;
-        _store = store;
+
+        // The drill's stores are SQL stores; its deliberate stale write needs the store's own fenced writes.
+        _store = store as ISqlLeaseStore ?? throw new InvalidOperationException($"The drill needs a SQL lease store, not '{store.ProviderName}'.");
         _settings = settings;
         _events = events;
         _time = time;

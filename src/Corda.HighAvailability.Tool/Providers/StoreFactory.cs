@@ -16,7 +16,7 @@ namespace Corda.HighAvailability.Tool.Providers;
 /// </summary>
 internal static class StoreFactory
 {
-    public static ILeaseStore CreateStore(ProviderKind provider, string connectionString, string? tableName)
+    public static ISqlLeaseStore CreateStore(ProviderKind provider, string connectionString, string? tableName)
     {
         try
         {

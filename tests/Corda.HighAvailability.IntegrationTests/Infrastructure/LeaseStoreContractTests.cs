@@ -13,7 +13,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
 {
     protected static readonly TimeSpan LongLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ShortLease = TimeSpan.FromMilliseconds(300);
-    private readonly List<ILeaseStore> _stores = [];
+    private readonly List<ISqlLeaseStore> _stores = [];
 
     protected string LeaseName { get; } = "lease-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -35,7 +35,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Creates a store on <paramref name="tableName"/> without touching the database.</summary>
-    protected abstract ILeaseStore NewStore(string tableName);
+    protected abstract ISqlLeaseStore NewStore(string tableName);
 
     /// <summary>Opens a plain connection to the store's database, to check effects independently of the store.</summary>
     protected abstract Task<DbConnection> OpenConnectionAsync();
@@ -43,7 +43,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     /// <summary>Returns once <paramref name="store"/> would notice a change made right now by another store.</summary>
     protected virtual Task WhenWatchingAsync(ILeaseStore store, string leaseName) => Task.CompletedTask;
 
-    protected async Task<ILeaseStore> CreateStoreAsync(string tableName = "corda_ha_lease")
+    protected async Task<ISqlLeaseStore> CreateStoreAsync(string tableName = "corda_ha_lease")
     {
         var store = NewStore(tableName);
         _stores.Add(store);
@@ -475,7 +475,7 @@ public abstract class LeaseStoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Inserts a marker row through a fenced transaction; returns the affected row count.</summary>
-    protected static Task<int> WriteEffectAsync(ILeaseStore store, LeaseToken token, string id) =>
+    protected static Task<int> WriteEffectAsync(ISqlLeaseStore store, LeaseToken token, string id) =>
         store.ExecuteFencedAsync(
             token,
             TimeSpan.FromSeconds(5),

@@ -19,7 +19,7 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         _connectionString = await server.GetClassDatabaseAsync(GetType());
     }
 
-    protected override ILeaseStore NewStore(string tableName) => NewStore(options => options.TableName = tableName);
+    protected override ISqlLeaseStore NewStore(string tableName) => NewStore(options => options.TableName = tableName);
 
     protected override async Task<DbConnection> OpenConnectionAsync()
     {

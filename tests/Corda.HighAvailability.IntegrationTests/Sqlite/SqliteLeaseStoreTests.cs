@@ -24,7 +24,7 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContractTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    protected override ILeaseStore NewStore(string tableName) =>
+    protected override ISqlLeaseStore NewStore(string tableName) =>
         new SqliteLeaseStore(new SqliteLeaseStoreOptions { ConnectionString = ConnectionString, TableName = tableName });
 
     protected override async Task<DbConnection> OpenConnectionAsync()

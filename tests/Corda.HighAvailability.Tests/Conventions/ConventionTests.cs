@@ -149,7 +149,7 @@ public sealed partial class ConventionTests
     {
         var src = Path.Combine(RepositoryRoot(), "src");
         return Directory.EnumerateDirectories(src)
-            .Where(d => File.Exists(Path.Combine(d, "PublicAPI.Shipped.txt")))
+            .Where(d => File.Exists(Path.Combine(d, "PublicAPI.Shipped.txt")) || Path.GetFileName(d) == "Shared")
             .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));

@@ -1,12 +1,12 @@
-using Corda.HighAvailability.LeaseElection.Fencing;
 using Corda.HighAvailability.LeaseElection.Storage;
 
 namespace Corda.HighAvailability.Tests.Infrastructure;
 
 /// <summary>
-/// A lease "database" in memory whose clock is a (fake) time provider, with switches to make operations fail
-/// or hang; the elector's logic is tested against it with FakeTimeProvider. Real databases are covered by the
-/// integration tests.
+/// A lease store in memory that implements only the core <see cref="ILeaseStore"/> (no schema, no fenced writes):
+/// it proves that the elector needs nothing SQL. Its clock is a (fake) time provider, with switches to make
+/// operations fail or hang; the elector's logic is tested against it with FakeTimeProvider. Real databases are
+/// covered by the integration tests.
 /// </summary>
 internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseStore
 {
@@ -31,10 +31,6 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
 
     /// <summary>How long each acquire takes (on the fake clock) before it applies: a slow connect or lock wait.</summary>
     public TimeSpan AcquireLatency { get; set; }
-
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public string GetSchemaScript() => string.Empty;
 
     public Task<LeaseRecord?> ReadAsync(string leaseName, CancellationToken cancellationToken)
     {
@@ -167,9 +163,6 @@ internal sealed class InMemoryLeaseStore(TimeProvider databaseClock) : ILeaseSto
             Signal();
         }
     }
-
-    public Task<T> ExecuteFencedAsync<T>(LeaseToken token, TimeSpan timeout, Func<FencedTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Fenced writes need a real database; see the integration tests.");
 
     public async Task<bool> WaitForChangeAsync(string leaseName, TimeSpan timeout, CancellationToken cancellationToken)
     {

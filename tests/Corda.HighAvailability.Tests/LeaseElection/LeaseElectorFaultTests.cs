@@ -33,11 +33,11 @@ public sealed class LeaseElectorFaultTests
         await using var standby = new ElectionHarness(store, _time, "b");
         standby.Start();
 
-        // The database's clock jumps 5 s ahead every 1.5 s (an NTP step, a failover to a server whose clock
+        // The database's clock jumps 10 s ahead every 1.5 s (an NTP step, a failover to a server whose clock
         // differs): by its own reckoning every grant is expired most of the time.
         for (var step = 0; step < 40; step++)
         {
-            databaseClock.Advance(TimeSpan.FromSeconds(5));
+            databaseClock.Advance(TimeSpan.FromSeconds(10));
             for (var i = 0; i < 15; i++)
             {
                 _time.Advance(TimeSpan.FromMilliseconds(100));
@@ -55,11 +55,11 @@ public sealed class LeaseElectorFaultTests
     public async Task A_resumed_leader_stops_claiming_leadership_before_its_deadline_timer_has_run()
     {
         var clock = new ResumedClock(_time);
-        var store = new InMemoryLeaseStore(_time);
-        await using var host = new ElectionHarness(store, clock, "a", null, null);
+        var store = new KeyValueLeaseStore(new InMemoryLeaseStore(_time));
+        await using var host = new ElectionHarness(store.Leases, clock, "a", null, election => election.UseStore(_ => store));
         host.Start();
         await _time.AdvanceUntilAsync(() => host.Elector.IsLeader, Limit);
-        var fence = host.Services.GetRequiredService<ILeaseFence>();
+        var fence = host.Services.GetRequiredService<ILeaseFence<KeyValueBatch>>();
 
         // SIGSTOP for 20 s, then SIGCONT: the monotonic clock has moved, no timer has fired yet.
         clock.Resume(TimeSpan.FromSeconds(20));
