@@ -1,5 +1,4 @@
 using System.Text;
-using Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
 
 namespace Corda.HighAvailability.Benchmarks.Checkpoints;
 

@@ -3,7 +3,6 @@ using System.Data;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Corda.HighAvailability.Checkpoints;
-using Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Corda.HighAvailability.Checkpoints.Rules;
-using Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
-using Corda.HighAvailability.IntegrationTests.Infrastructure;
 using static Corda.HighAvailability.Checkpoints.CheckpointFindingCodes;
 
 namespace Corda.HighAvailability.Checkpoints.Tests.Tool;
@@ -11,6 +9,7 @@ namespace Corda.HighAvailability.Checkpoints.Tests.Tool;
 /// <summary><c>corda-ha checkpoints verify</c> as an operator runs it: a real process against the real PostgreSQL, exit codes and output.</summary>
 public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyncLifetime
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private string _database = string.Empty;
 
     public async ValueTask InitializeAsync() => _database = await server.GetClassDatabaseAsync(GetType());
@@ -131,7 +130,7 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
         const string password = "S3cret-Pw-4711";
         var connection = $"Host=127.0.0.1;Port={ClosedPort()};Username=corda;Password={password};Timeout=5";
 
-        var run = await CordaHaProcess.RunAsync("checkpoints", "verify", "--provider", "postgres", "--connection", connection);
+        var run = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "--provider", "postgres", "--connection", connection);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         AssertOneLineError(run);
@@ -141,7 +140,7 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
     [Fact]
     public async Task A_database_without_Corda_tables_exits_2_naming_the_missing_table()
     {
-        var run = await CordaHaProcess.RunAsync("checkpoints", "verify", "-p", "postgres", "-c", _database, "--schema", "s_" + Guid.NewGuid().ToString("N")[..12]);
+        var run = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "-p", "postgres", "-c", _database, "--schema", "s_" + Guid.NewGuid().ToString("N")[..12]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         AssertOneLineError(run);
@@ -156,7 +155,7 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
     [InlineData("checkpoints", "verify", "--provider", "sqlite", "--connection", "Data Source=x.db")]
     public async Task Bad_usage_exits_2_with_one_line(params string[] arguments)
     {
-        var run = await CordaHaProcess.RunAsync(arguments);
+        var run = await CordaHaTool.RunAsync(Timeout, arguments);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         AssertOneLineError(run);
@@ -166,14 +165,14 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
     public async Task An_unreachable_sql_server_exits_2_with_one_line_and_no_password()
     {
         // No SQL Server can run on the build machines: this proves the wiring up to the connection attempt.
-        var run = await CordaHaProcess.RunAsync("checkpoints", "verify", "--provider", "sqlserver", "--connection", "Server=tcp:127.0.0.1,1;User Id=sa;Password=hunter2;Connect Timeout=3;Encrypt=false");
+        var run = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "--provider", "sqlserver", "--connection", "Server=tcp:127.0.0.1,1;User Id=sa;Password=hunter2;Connect Timeout=3;Encrypt=false");
 
         Assert.True(run.ExitCode == 2, run.ToString());
         AssertOneLineError(run);
         Assert.DoesNotContain("hunter2", run.Stderr, StringComparison.Ordinal);
     }
 
-    private static void AssertOneLineError(ToolOutput run)
+    private static void AssertOneLineError(ToolRun run)
     {
         var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, run.ToString());
@@ -194,7 +193,8 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
 
     private static string Id() => Guid.NewGuid().ToString();
 
-    private static Task<ToolOutput> VerifyAsync(CordaTables tables, params string[] extra) => CordaHaProcess.RunAsync(
+    private static Task<ToolRun> VerifyAsync(CordaTables tables, params string[] extra) => CordaHaTool.RunAsync(
+        Timeout,
         ["checkpoints", "verify", "--provider", "postgres", "--connection", tables.ConnectionString, "--schema", tables.Schema, .. extra]);
 
     private async Task<CordaTables> NewCorda46Async()

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Corda.HighAvailability.IntegrationTests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// A real PostgreSQL server for the test run: initdb + pg_ctl in a fresh temporary directory (prefix

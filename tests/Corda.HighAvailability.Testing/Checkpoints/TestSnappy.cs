@@ -1,4 +1,4 @@
-namespace Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// A test-side writer of the Snappy framing format (google/snappy framing_format.txt), independent of the decoder:

@@ -1,20 +1,17 @@
-using Corda.HighAvailability.Checkpoints.Rules;
 using Npgsql;
 
-namespace Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// Corda's checkpoint tables on PostgreSQL as Liquibase creates them (corda.md §7.1: changelog v19-postgres and
 /// v19-keys; before 4.6 only node_checkpoints(checkpoint_id, checkpoint_value)), and rows written the way Corda
 /// writes them for each status (§7.3).
 /// </summary>
-public sealed class CordaTables(string connectionString, string schema)
+public sealed class CordaTables(string connectionString, string schema) : CordaTableBuilder(connectionString, schema)
 {
-    public string ConnectionString { get; } = connectionString;
+    public override Task CreateSchemaAsync() => ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Schema}");
 
-    public string Schema { get; } = schema;
-
-    public async Task CreateCorda46Async()
+    public override async Task CreateCorda46Async()
     {
         await ExecuteAsync($"""
             CREATE SCHEMA IF NOT EXISTS {Schema};
@@ -42,7 +39,7 @@ public sealed class CordaTables(string connectionString, string schema)
             """);
     }
 
-    public async Task CreateLegacyAsync()
+    public override async Task CreateLegacyAsync()
     {
         await ExecuteAsync($"""
             CREATE SCHEMA IF NOT EXISTS {Schema};
@@ -51,34 +48,33 @@ public sealed class CordaTables(string connectionString, string schema)
             """);
     }
 
-    /// <summary>A flow as Corda leaves it in <paramref name="status"/>, with its blobs in <paramref name="encodings"/>.</summary>
-    public async Task InsertCleanFlowAsync(string flowId, CheckpointFlowStatus status, params TestEncoding[] encodings)
-    {
-        var finished = status is CheckpointFlowStatus.Completed or CheckpointFlowStatus.Failed;
-        var keepsFlowState = status is not (CheckpointFlowStatus.Completed or CheckpointFlowStatus.Failed);
-        await InsertCheckpointAsync(flowId, (int)status);
-        await InsertBlobAsync(flowId, TestBlobs.Kryo(TestBlobs.Payload(2000, 1), encodings), keepsFlowState ? TestBlobs.Kryo(TestBlobs.Payload(20_000, 2), encodings) : null);
-        await InsertMetadataAsync(flowId, finished, TestBlobs.Amqp(TestBlobs.Payload(300, 3), encodings));
-        if (status == CheckpointFlowStatus.Completed)
-        {
-            await InsertResultAsync(flowId, TestBlobs.Amqp(TestBlobs.Payload(100, 4), encodings));
-        }
+    public override Task DropAsync() => ExecuteAsync($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
 
-        if (status is CheckpointFlowStatus.Failed or CheckpointFlowStatus.Killed or CheckpointFlowStatus.Hospitalized)
-        {
-            await InsertExceptionAsync(flowId, TestBlobs.Amqp(TestBlobs.Payload(400, 5), encodings));
-        }
-    }
+    public override Task InsertRunnableFlowsAsync(int count, byte[] checkpointValue, byte[] flowState, byte[] parameters) =>
+        ExecuteAsync(
+            $"""
+            INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, timestamp)
+                SELECT md5(i::text)::uuid::text, 0, true, now() FROM generate_series(1, {count}) i;
+            INSERT INTO {Schema}.node_checkpoint_blobs (flow_id, checkpoint_value, flow_state, timestamp, hmac)
+                SELECT md5(i::text)::uuid::text, @cv, @fs, now(), @hmac FROM generate_series(1, {count}) i;
+            INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, started_type, flow_parameters,
+                cordapp_name, platform_version, started_by, invocation_time, start_time)
+                SELECT md5(i::text)::uuid::text, 'i', 'f', 0, @p, 'Core flow', 12, 'u', now(), now() FROM generate_series(1, {count}) i;
+            """,
+            ("cv", checkpointValue),
+            ("fs", flowState),
+            ("hmac", new byte[16]),
+            ("p", parameters));
 
-    public Task InsertCheckpointAsync(string flowId, int status) =>
+    public override Task InsertCheckpointAsync(string flowId, int status) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, timestamp) VALUES (@id, @status, true, now())",
             ("id", flowId), ("status", status));
 
-    public Task InsertBlobAsync(string flowId, byte[] checkpointValue, byte[]? flowState) =>
+    public override Task InsertBlobAsync(string flowId, byte[] checkpointValue, byte[]? flowState) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoint_blobs (flow_id, checkpoint_value, flow_state, timestamp, hmac) VALUES (@id, @cv, @fs, now(), @hmac)",
             ("id", flowId), ("cv", checkpointValue), ("fs", flowState), ("hmac", new byte[16]));
 
-    public Task InsertMetadataAsync(string flowId, bool finished, byte[]? parameters = null) =>
+    public override Task InsertMetadataAsync(string flowId, bool finished, byte[]? parameters = null) =>
         ExecuteAsync($"""
             INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, flow_identifier, started_type, flow_parameters,
                 cordapp_name, platform_version, started_by, invocation_time, start_time, finish_time)
@@ -86,17 +82,17 @@ public sealed class CordaTables(string connectionString, string schema)
             """,
             ("id", flowId), ("p", parameters ?? TestBlobs.Amqp([1])), ("finished", finished));
 
-    public Task InsertResultAsync(string flowId, byte[]? value) =>
+    public override Task InsertResultAsync(string flowId, byte[]? value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_flow_results (flow_id, result_value, timestamp) VALUES (@id, @v, now())", ("id", flowId), ("v", value));
 
-    public Task InsertExceptionAsync(string flowId, byte[]? value) =>
+    public override Task InsertExceptionAsync(string flowId, byte[]? value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_flow_exceptions (flow_id, type, stack_trace, exception_value, timestamp) VALUES (@id, 'net.corda.core.flows.FlowException', 'at x', @v, now())",
             ("id", flowId), ("v", value));
 
-    public Task InsertLegacyAsync(string checkpointId, byte[] value) =>
+    public override Task InsertLegacyAsync(string checkpointId, byte[] value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (checkpoint_id, checkpoint_value) VALUES (@id, @v)", ("id", checkpointId), ("v", value));
 
-    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    public override async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace Corda.HighAvailability.IntegrationTests.Processes;
+namespace Corda.HighAvailability.Testing;
 
-/// <summary>Runs the corda-ha tool that the project reference copies next to the tests, as <c>dotnet corda-ha.dll</c>.</summary>
-internal static class CordaHaTool
+/// <summary>
+/// Runs the corda-ha tool as <c>dotnet corda-ha.dll</c> from the test output folder: a test project that uses it references
+/// src/Corda.HighAvailability.Tool, which copies corda-ha.dll next to the tests.
+/// </summary>
+public static class CordaHaTool
 {
     public static string DllPath { get; } = Path.Combine(AppContext.BaseDirectory, "corda-ha.dll");
 
@@ -51,7 +54,7 @@ internal static class CordaHaTool
 }
 
 /// <summary>The outcome of one tool run.</summary>
-internal sealed record ToolRun(int ExitCode, string Stdout, string Stderr)
+public sealed record ToolRun(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Corda.HighAvailability.IntegrationTests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// A TCP forwarder on a loopback port that can be cut like a network partition: after <see cref="Cut"/> it

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Corda.HighAvailability.IntegrationTests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// A PostgreSQL server of its own whose wall clock (<c>now()</c>, <c>clock_timestamp()</c>) a test can step forward while

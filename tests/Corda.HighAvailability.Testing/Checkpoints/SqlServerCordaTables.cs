@@ -1,25 +1,20 @@
 using System.Data;
-using Corda.HighAvailability.Checkpoints.Rules;
 using Microsoft.Data.SqlClient;
 
-namespace Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 /// <summary>
 /// Corda's checkpoint tables in SQL Server types (corda.md §3: NVARCHAR(64) flow ids, Liquibase <c>blob</c> as
 /// VARBINARY(MAX), TIMESTAMP as DATETIME2, BOOLEAN as BIT, a non-clustered primary key on mssql), in a schema of
 /// their own, and rows written the way Corda writes them for each status (§7.3).
 /// </summary>
-public sealed class SqlServerCordaTables(string connectionString, string schema)
+public sealed class SqlServerCordaTables(string connectionString, string schema) : CordaTableBuilder(connectionString, schema)
 {
-    public string ConnectionString { get; } = connectionString;
-
-    public string Schema { get; } = schema;
-
-    public async Task CreateSchemaAsync() =>
+    public override async Task CreateSchemaAsync() =>
         // CREATE SCHEMA must be alone in its batch.
         await ExecuteAsync($"CREATE SCHEMA {Schema}");
 
-    public async Task CreateCorda46Async()
+    public override async Task CreateCorda46Async()
     {
         await CreateSchemaAsync();
         await ExecuteAsync($"""
@@ -47,7 +42,7 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
             """);
     }
 
-    public async Task CreateLegacyAsync()
+    public override async Task CreateLegacyAsync()
     {
         await CreateSchemaAsync();
         await ExecuteAsync($"""
@@ -56,8 +51,7 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
             """);
     }
 
-    /// <summary>Drops every table in the schema, then the schema.</summary>
-    public async Task DropAsync() =>
+    public override async Task DropAsync() =>
         await ExecuteAsync("""
             DECLARE @sql NVARCHAR(MAX) = N'';
             SELECT @sql = @sql + N'DROP TABLE ' + QUOTENAME(s.name) + N'.' + QUOTENAME(t.name) + N';'
@@ -67,34 +61,32 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
             """,
             ("schema", Schema));
 
-    /// <summary>A flow as Corda leaves it in <paramref name="status"/>, with its blobs in <paramref name="encodings"/>.</summary>
-    public async Task InsertCleanFlowAsync(string flowId, CheckpointFlowStatus status, params TestEncoding[] encodings)
-    {
-        var finished = status is CheckpointFlowStatus.Completed or CheckpointFlowStatus.Failed;
-        var keepsFlowState = status is not (CheckpointFlowStatus.Completed or CheckpointFlowStatus.Failed);
-        await InsertCheckpointAsync(flowId, (int)status);
-        await InsertBlobAsync(flowId, TestBlobs.Kryo(TestBlobs.Payload(2000, 1), encodings), keepsFlowState ? TestBlobs.Kryo(TestBlobs.Payload(20_000, 2), encodings) : null);
-        await InsertMetadataAsync(flowId, finished, TestBlobs.Amqp(TestBlobs.Payload(300, 3), encodings));
-        if (status == CheckpointFlowStatus.Completed)
-        {
-            await InsertResultAsync(flowId, TestBlobs.Amqp(TestBlobs.Payload(100, 4), encodings));
-        }
+    public override Task InsertRunnableFlowsAsync(int count, byte[] checkpointValue, byte[] flowState, byte[] parameters) =>
+        ExecuteAsync(
+            $"""
+            INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, timestamp)
+                SELECT TOP ({count}) LOWER(CONVERT(NVARCHAR(36), NEWID())), 0, 1, SYSUTCDATETIME()
+                FROM sys.all_objects a CROSS JOIN sys.all_objects b;
+            INSERT INTO {Schema}.node_checkpoint_blobs (flow_id, checkpoint_value, flow_state, timestamp, hmac)
+                SELECT flow_id, @cv, @fs, SYSUTCDATETIME(), @hmac FROM {Schema}.node_checkpoints;
+            INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, started_type, flow_parameters,
+                cordapp_name, platform_version, started_by, invocation_time, start_time)
+                SELECT flow_id, N'i', N'f', 0, @p, N'Core flow', 12, N'u', SYSUTCDATETIME(), SYSUTCDATETIME() FROM {Schema}.node_checkpoints;
+            """,
+            ("cv", checkpointValue),
+            ("fs", flowState),
+            ("hmac", new byte[16]),
+            ("p", parameters));
 
-        if (status is CheckpointFlowStatus.Failed or CheckpointFlowStatus.Killed or CheckpointFlowStatus.Hospitalized)
-        {
-            await InsertExceptionAsync(flowId, TestBlobs.Amqp(TestBlobs.Payload(400, 5), encodings));
-        }
-    }
-
-    public Task InsertCheckpointAsync(string flowId, int status) =>
+    public override Task InsertCheckpointAsync(string flowId, int status) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, timestamp) VALUES (@id, @status, 1, SYSUTCDATETIME())",
             ("id", flowId), ("status", status));
 
-    public Task InsertBlobAsync(string flowId, byte[] checkpointValue, byte[]? flowState) =>
+    public override Task InsertBlobAsync(string flowId, byte[] checkpointValue, byte[]? flowState) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoint_blobs (flow_id, checkpoint_value, flow_state, timestamp, hmac) VALUES (@id, @cv, @fs, SYSUTCDATETIME(), @hmac)",
             ("id", flowId), ("cv", checkpointValue), ("fs", flowState), ("hmac", new byte[16]));
 
-    public Task InsertMetadataAsync(string flowId, bool finished, byte[]? parameters = null) =>
+    public override Task InsertMetadataAsync(string flowId, bool finished, byte[]? parameters = null) =>
         ExecuteAsync($"""
             INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, flow_identifier, started_type, flow_parameters,
                 cordapp_name, platform_version, started_by, invocation_time, start_time, finish_time)
@@ -103,17 +95,17 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
             """,
             ("id", flowId), ("p", parameters ?? TestBlobs.Amqp([1])), ("finished", finished));
 
-    public Task InsertResultAsync(string flowId, byte[]? value) =>
+    public override Task InsertResultAsync(string flowId, byte[]? value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_flow_results (flow_id, result_value, timestamp) VALUES (@id, @v, SYSUTCDATETIME())", ("id", flowId), ("v", value));
 
-    public Task InsertExceptionAsync(string flowId, byte[]? value) =>
+    public override Task InsertExceptionAsync(string flowId, byte[]? value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_flow_exceptions (flow_id, type, stack_trace, exception_value, timestamp) VALUES (@id, N'net.corda.core.flows.FlowException', N'at x', @v, SYSUTCDATETIME())",
             ("id", flowId), ("v", value));
 
-    public Task InsertLegacyAsync(string checkpointId, byte[] value) =>
+    public override Task InsertLegacyAsync(string checkpointId, byte[] value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (checkpoint_id, checkpoint_value) VALUES (@id, @v)", ("id", checkpointId), ("v", value));
 
-    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    public override async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new SqlConnection(ConnectionString);
         await connection.OpenAsync();

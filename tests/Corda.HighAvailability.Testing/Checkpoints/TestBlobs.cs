@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+namespace Corda.HighAvailability.Testing;
 
 public enum TestEncoding
 {
