@@ -6,7 +6,7 @@ namespace Corda.HighAvailability.Tool.Drill;
 /// that was inserted early and committed late; instead every write increments one counter row in its own
 /// transaction. The counter row stays locked until that transaction ends, so the numbers it hands out follow the
 /// order in which the transactions committed. Reading the log in that order is how the drill proves that no two
-/// leaders ever wrote interleaved.
+/// leaders ever wrote interleaved. Each provider's row in <see cref="Providers.ProviderTable"/> names its dialect.
 /// </summary>
 internal sealed class DrillSql
 {
