@@ -2,31 +2,12 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Data;
-using Corda.HighAvailability.Tool.Providers;
 
 namespace Corda.HighAvailability.Tool.Checkpoints;
 
 /// <summary>Option factories of <c>checkpoints verify</c> that the shared <c>CommonOptions</c> do not cover.</summary>
 internal static class CheckpointOptions
 {
-    public static Option<CheckpointProviderKind> Provider() => new("--provider", "-p")
-    {
-        Description = $"Database provider: {CheckpointProviders.Choices}.",
-        Required = true,
-        HelpName = CheckpointProviders.Choices,
-        CustomParser = result =>
-        {
-            var text = SingleToken(result);
-            if (CheckpointProviders.TryParse(text, out var provider))
-            {
-                return provider;
-            }
-
-            result.AddError($"Unknown provider '{text}'; use {CheckpointProviders.Choices}.");
-            return default;
-        },
-    };
-
     public static Option<FindingSeverity> FailOn() => new("--fail-on")
     {
         Description = "Lowest severity that makes the exit code 1: error (default; warnings are reported but pass) or warning.",
@@ -52,7 +33,7 @@ internal static class CheckpointOptions
     {
         var option = new Option<string?>("--schema")
         {
-            Description = "Schema holding Corda's tables. Default: the provider's (public on PostgreSQL).",
+            Description = "Schema holding Corda's tables. Default: the provider's (public on PostgreSQL, dbo on SQL Server).",
             HelpName = "name",
         };
 

@@ -41,7 +41,7 @@ internal static class VerifyRunner
                 report = await verifier.VerifyToReportAsync(bar, cancellationToken).ConfigureAwait(false);
             }
 
-            var result = new VerifyResult(report, CheckpointProviders.Name(settings.Provider), schema, settings.FailOn);
+            var result = new VerifyResult(report, ProviderTable.Get(settings.Provider).Name, schema, settings.FailOn);
             if (settings.Format == OutputFormat.Json)
             {
                 var stdout = Console.OpenStandardOutput();

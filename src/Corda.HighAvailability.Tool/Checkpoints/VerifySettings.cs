@@ -6,7 +6,7 @@ namespace Corda.HighAvailability.Tool.Checkpoints;
 
 /// <summary>The parsed command line of <c>checkpoints verify</c>.</summary>
 internal sealed record VerifySettings(
-    CheckpointProviderKind Provider,
+    ProviderKind Provider,
     string ConnectionString,
     OutputFormat Format,
     FindingSeverity FailOn,

@@ -9,14 +9,20 @@ internal static class CommonOptions
 {
     public const string DefaultLeaseName = "corda-node";
 
-    public static Option<ProviderKind> Provider(bool required, ProviderKind fallback = ProviderKind.Sqlite)
+    /// <summary>
+    /// The one <c>--provider</c> option: it accepts every name in <see cref="ProviderTable"/>, but only the providers
+    /// that have <paramref name="capability"/> pass; the others, and unknown names, are usage errors that name the
+    /// providers that work.
+    /// </summary>
+    public static Option<ProviderKind> Provider(ProviderCapability capability, bool required, ProviderKind fallback = ProviderKind.Sqlite)
     {
+        var choices = ProviderTable.Choices(capability);
         var option = new Option<ProviderKind>("--provider", "-p")
         {
-            Description = $"Database provider: {ProviderNames.Choices}.",
+            Description = $"Database provider: {choices}.",
             Required = required,
-            HelpName = ProviderNames.Choices,
-            CustomParser = ParseProvider,
+            HelpName = choices,
+            CustomParser = result => ParseProvider(result, capability),
         };
         if (!required)
         {
@@ -26,9 +32,10 @@ internal static class CommonOptions
         return option;
     }
 
-    public static Option<string> Connection(bool required, string description) => new("--connection", "-c")
+    /// <summary><c>--connection</c>, its description followed by an example for each provider that has <paramref name="capability"/>.</summary>
+    public static Option<string> Connection(bool required, string description, ProviderCapability capability) => new("--connection", "-c")
     {
-        Description = description,
+        Description = $"{description} Examples: {ProviderTable.Examples(capability)}.",
         Required = required,
         HelpName = "connection-string",
     };
@@ -81,16 +88,22 @@ internal static class CommonOptions
         return option;
     }
 
-    private static ProviderKind ParseProvider(ArgumentResult result)
+    private static ProviderKind ParseProvider(ArgumentResult result, ProviderCapability capability)
     {
         var text = SingleToken(result);
-        if (ProviderNames.TryParse(text, out var provider))
+        if (!ProviderTable.TryParse(text, out var provider))
         {
-            return provider;
+            result.AddError($"Unknown provider '{text}'; known providers: {ProviderTable.Known()}; this command takes {ProviderTable.Choices(capability)}.");
+            return default;
         }
 
-        result.AddError($"Unknown provider '{text}'; use {ProviderNames.Choices}.");
-        return default;
+        if (!provider.Supports(capability))
+        {
+            result.AddError($"--provider {provider.Name}: {provider.NotAvailableMessage(capability)}");
+            return default;
+        }
+
+        return provider.Kind;
     }
 
     private static OutputFormat ParseFormat(ArgumentResult result)

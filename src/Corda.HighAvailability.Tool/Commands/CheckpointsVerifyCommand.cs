@@ -2,6 +2,7 @@ using System.CommandLine;
 using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Tool.Checkpoints;
 using Corda.HighAvailability.Tool.Cli;
+using Corda.HighAvailability.Tool.Providers;
 
 namespace Corda.HighAvailability.Tool.Commands;
 
@@ -10,8 +11,8 @@ internal static class CheckpointsVerifyCommand
 {
     public static Command Create()
     {
-        var provider = CheckpointOptions.Provider();
-        var connection = CommonOptions.Connection(true, "Connection string of the node database (stop the node first). Never printed.");
+        var provider = CommonOptions.Provider(ProviderCapability.CheckpointVerification, required: true);
+        var connection = CommonOptions.Connection(true, "Connection string of the node database (stop the node first). Never printed.", ProviderCapability.CheckpointVerification);
         var format = CommonOptions.Format();
         var failOn = CheckpointOptions.FailOn();
         var schema = CheckpointOptions.Schema();

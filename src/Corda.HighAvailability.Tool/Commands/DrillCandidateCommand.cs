@@ -19,8 +19,8 @@ internal static class DrillCandidateCommand
 
     public static Command Create()
     {
-        var provider = CommonOptions.Provider(required: false);
-        var connection = CommonOptions.Connection(false, $"Connection string; default: the {ConnectionVariable} environment variable.");
+        var provider = CommonOptions.Provider(ProviderCapability.LeaseElection, required: false);
+        var connection = CommonOptions.Connection(false, $"Connection string; default: the {ConnectionVariable} environment variable.", ProviderCapability.LeaseElection);
         var lease = CommonOptions.Lease("corda-ha-drill");
         var table = CommonOptions.Table();
         var identity = new Option<string>("--identity") { Description = "Unique identity of this candidate.", Required = true };

@@ -16,8 +16,8 @@ internal static class DrillCommand
 
     public static Command Create()
     {
-        var provider = CommonOptions.Provider(required: false);
-        var connection = CommonOptions.Connection(false, "Connection string of the database to drill on. Default (sqlite): a temporary file, deleted afterwards. Never printed.");
+        var provider = CommonOptions.Provider(ProviderCapability.LeaseElection, required: false);
+        var connection = CommonOptions.Connection(false, "Connection string of the database to drill on. Default (sqlite): a temporary file, deleted afterwards. Never printed.", ProviderCapability.LeaseElection);
         var lease = CommonOptions.Lease(DefaultLease);
         var table = CommonOptions.Table();
         var candidates = CommonOptions.Count("--candidates", "Candidate processes kept running.", 3, 2, 16);
@@ -84,7 +84,7 @@ internal static class DrillCommand
         {
             if (provider != ProviderKind.Sqlite)
             {
-                throw new ToolException(ExitCodes.UsageOrConnection, $"--provider {ProviderNames.Name(provider)} needs --connection.");
+                throw new ToolException(ExitCodes.UsageOrConnection, $"--provider {ProviderTable.Get(provider).Name} needs --connection.");
             }
 
             temporary = Directory.CreateTempSubdirectory("corda-ha-drill-");

@@ -22,7 +22,7 @@ internal static class LeaseSchemaCommand
                 {
                     var provider = parse.GetValue(target.Provider);
                     // The stores open connections lazily, per operation, so a placeholder is enough to build one.
-                    var store = StoreFactory.CreateStore(provider, connection ?? StoreFactory.Placeholder(provider), parse.GetValue(target.Table));
+                    var store = StoreFactory.CreateStore(provider, connection ?? StoreFactory.SchemaPlaceholder(provider), parse.GetValue(target.Table));
                     await using (store.ConfigureAwait(false))
                     {
                         Console.Out.WriteLine(store.GetSchemaScript().TrimEnd());

@@ -9,10 +9,11 @@ internal sealed class LeaseTarget
 {
     private LeaseTarget(bool connectionRequired)
     {
-        Provider = CommonOptions.Provider(required: true);
+        Provider = CommonOptions.Provider(ProviderCapability.LeaseElection, required: true);
         Connection = CommonOptions.Connection(connectionRequired, connectionRequired
             ? "Connection string of the lease database. Never printed."
-            : "Connection string; not needed to print the schema. Never printed.");
+            : "Connection string; not needed to print the schema. Never printed.",
+            ProviderCapability.LeaseElection);
         Lease = CommonOptions.Lease();
         Table = CommonOptions.Table();
     }

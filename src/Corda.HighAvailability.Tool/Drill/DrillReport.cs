@@ -16,7 +16,7 @@ internal static class DrillReport
         var d = settings.LeaseDuration;
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"corda-ha drill: {ProviderNames.Name(settings.Provider)}{(settings.TemporaryDatabase ? " (temporary database)" : string.Empty)}, lease {Ms(d)} ms (renew deadline {Ms(DrillTimings.RenewDeadline(d))} ms, renew every {Ms(DrillTimings.RetryPeriod(d))} ms), {settings.Candidates} candidates, {settings.Kills} kills + 1 pause"));
+            $"corda-ha drill: {ProviderTable.Get(settings.Provider).Name}{(settings.TemporaryDatabase ? " (temporary database)" : string.Empty)}, lease {Ms(d)} ms (renew deadline {Ms(DrillTimings.RenewDeadline(d))} ms, renew every {Ms(DrillTimings.RetryPeriod(d))} ms), {settings.Candidates} candidates, {settings.Kills} kills + 1 pause"));
     }
 
     public static void WriteText(DrillResult result)
@@ -58,7 +58,7 @@ internal static class DrillReport
     {
         var settings = result.Settings;
         var d = settings.LeaseDuration.TotalMilliseconds;
-        w.WriteString("provider", ProviderNames.Name(settings.Provider));
+        w.WriteString("provider", ProviderTable.Get(settings.Provider).Name);
         w.WriteBoolean("temporaryDatabase", settings.TemporaryDatabase);
         w.WriteString("lease", settings.LeaseName);
         w.WriteNumber("leaseDurationMs", Ms(settings.LeaseDuration));

@@ -1,5 +1,3 @@
-using Corda.HighAvailability.Tool.Providers;
-
 namespace Corda.HighAvailability.Tool.Drill;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Corda.HighAvailability.Tool.Drill;
 /// that was inserted early and committed late; instead every write increments one counter row in its own
 /// transaction. The counter row stays locked until that transaction ends, so the numbers it hands out follow the
 /// order in which the transactions committed. Reading the log in that order is how the drill proves that no two
-/// leaders ever wrote interleaved.
+/// leaders ever wrote interleaved. Each provider's row in <see cref="Providers.ProviderTable"/> names its dialect.
 /// </summary>
 internal sealed class DrillSql
 {
@@ -20,7 +18,7 @@ internal sealed class DrillSql
         $"INSERT INTO {ClockTableName} (lease_name, n) VALUES (@lease, 1) ON CONFLICT (lease_name) DO UPDATE SET n = {ClockTableName}.n + 1;\n"
         + $"INSERT INTO {TableName} (lease_name, holder, epoch, commit_seq, written_at) VALUES (@lease, @holder, @epoch, (SELECT n FROM {ClockTableName} WHERE lease_name = @lease), {{0}});";
 
-    private static readonly DrillSql SqliteDialect = new(
+    public static readonly DrillSql Sqlite = new(
         $"""
         CREATE TABLE IF NOT EXISTS {TableName} (
             seq        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -35,7 +33,7 @@ internal sealed class DrillSql
         // SQLite's own clock, in Unix milliseconds, like the lease table.
         string.Format(System.Globalization.CultureInfo.InvariantCulture, Insert, "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"));
 
-    private static readonly DrillSql PostgresDialect = new(
+    public static readonly DrillSql Postgres = new(
         $"""
         CREATE TABLE IF NOT EXISTS {TableName} (
             seq        bigserial   PRIMARY KEY,
@@ -64,11 +62,4 @@ internal sealed class DrillSql
 
     /// <summary>The run's writes in commit order.</summary>
     public string SelectRun { get; } = $"SELECT commit_seq, holder, epoch FROM {TableName} WHERE lease_name = @lease ORDER BY commit_seq;";
-
-    public static DrillSql For(ProviderKind provider) => provider switch
-    {
-        ProviderKind.Sqlite => SqliteDialect,
-        ProviderKind.Postgres => PostgresDialect,
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "The drill has no SQL for this provider."),
-    };
 }

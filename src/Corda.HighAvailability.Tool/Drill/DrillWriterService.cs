@@ -45,7 +45,7 @@ internal sealed class DrillWriterService : BackgroundService
         _settings = settings;
         _events = events;
         _time = time;
-        _sql = DrillSql.For(settings.Provider);
+        _sql = Providers.ProviderTable.Get(settings.Provider).RequireLease().Drill;
         _elector.StoppedLeading += (_, e) => _endings[e.Token.Epoch] = e.Kind.ToString().ToLowerInvariant();
         // Lets an observer (tests, the drill) know this candidate has seen the lease and stands by.
         _elector.NewLeaderObserved += (_, e) => _events.Observed(e.Lease.Epoch, e.Lease.IsHeld ? e.Lease.Holder?.Id : null);

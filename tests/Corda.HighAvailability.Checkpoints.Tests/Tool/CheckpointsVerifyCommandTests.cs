@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Corda.HighAvailability.Checkpoints.Rules;
+using Corda.HighAvailability.Tool.Cli;
 using static Corda.HighAvailability.Checkpoints.CheckpointFindingCodes;
 
 namespace Corda.HighAvailability.Checkpoints.Tests.Tool;
@@ -159,6 +160,29 @@ public sealed class CheckpointsVerifyCommandTests(PostgresServer server) : IAsyn
 
         Assert.True(run.ExitCode == 2, run.ToString());
         AssertOneLineError(run);
+    }
+
+    [Fact]
+    public async Task SQLite_is_a_usage_error_naming_it_and_the_providers_that_work()
+    {
+        var run = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "--provider", "sqlite", "--connection", "Data Source=x.db");
+
+        Assert.True(run.ExitCode == ExitCodes.UsageOrConnection, run.ToString());
+        AssertOneLineError(run);
+        Assert.Contains("--provider sqlite: checkpoint verification on SQLite is not available", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("postgres|sqlserver", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_provider_is_a_usage_error_listing_the_known_ones()
+    {
+        var run = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "--provider", "oracle", "--connection", "Data Source=x");
+
+        Assert.True(run.ExitCode == ExitCodes.UsageOrConnection, run.ToString());
+        AssertOneLineError(run);
+        Assert.Contains("Unknown provider 'oracle'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("known providers: sqlite, postgres (or postgresql, pg), sqlserver (or mssql)", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("this command takes postgres|sqlserver", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
