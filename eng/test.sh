@@ -43,10 +43,18 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres
   fail "running as root needs the 'postgres' user to start PostgreSQL (it refuses to run as root): install the Debian package 'postgresql'"
 fi
 
-# Servers left behind by a test run that was itself killed: the fixture names its directories corda-ha-pg-*.
+# Servers left behind by a test run that was itself killed: the fixture names its directories corda-ha-pg-* and
+# writes its test process's pid into owner.pid. Only directories whose owner is gone are removed, so that a second
+# run on the same machine (a developer's, another worktree's) keeps its servers.
 cleanup() {
-  pkill -KILL -f '/corda-ha-pg-' 2>/dev/null || true
-  rm -rf "${TMPDIR:-/tmp}"/corda-ha-pg-* 2>/dev/null || true
+  local dir owner
+  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-*; do
+    [ -d "$dir" ] || continue
+    owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
+    if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi
+    pkill -KILL -f "$dir/" 2>/dev/null || true
+    rm -rf "$dir" 2>/dev/null || true
+  done
 }
 cleanup
 trap cleanup EXIT

@@ -5,8 +5,8 @@ namespace Corda.HighAvailability.LeaseElection.PostgreSql;
 /// <summary>
 /// The statements of the PostgreSQL lease store, built once from validated identifiers (never quoted by hand,
 /// so PostgreSQL folds them to lower case like any unquoted name). Every value is a parameter. Every time is the
-/// server's <c>clock_timestamp()</c> (the moment the statement runs, not the start of its transaction, so that a
-/// statement that waited for a lock writes when it applied). Times are for operators only: no statement decides on
+/// server's <c>clock_timestamp()</c>, read once per statement (the moment the statement runs, not the start of its
+/// transaction). Times are for operators only: no statement decides on
 /// a clock. Acquire compares the revision the candidate saw lapse; renew and release compare holder and epoch.
 /// Each result row is <c>succeeded, lease columns..., database now</c>, read by one mapper.
 /// </summary>
@@ -45,7 +45,8 @@ internal sealed class PostgreSqlLeaseSql
         Acquire = $"""
             WITH acquired AS (
                 INSERT INTO {qualified} AS cur ({Columns})
-                VALUES (@name, @holder, 1, 1, clock_timestamp(), clock_timestamp(), clock_timestamp() + @duration, @machine, @pid, @version, @instance)
+                SELECT @name, @holder, 1, 1, clock.t, clock.t, clock.t + @duration, @machine, @pid, @version, @instance
+                FROM (SELECT clock_timestamp() AS t) AS clock
                 ON CONFLICT (lease_name) DO UPDATE SET
                     holder_id = EXCLUDED.holder_id,
                     epoch = cur.epoch + 1,
@@ -69,7 +70,8 @@ internal sealed class PostgreSqlLeaseSql
         // released, it is never revived. The revision moves on, which is how standbys see the holder alive.
         Renew = $"""
             WITH renewed AS (
-                UPDATE {qualified} SET revision = revision + 1, renewed_at = clock_timestamp(), expires_at = clock_timestamp() + @duration
+                UPDATE {qualified} SET revision = revision + 1, renewed_at = clock.t, expires_at = clock.t + @duration
+                FROM (SELECT clock_timestamp() AS t) AS clock
                 WHERE lease_name = @name AND holder_id = @holder AND epoch = @epoch
                 RETURNING {Columns}
             )

@@ -7,7 +7,7 @@ namespace Corda.HighAvailability.Tool.Cli;
 /// <summary>Option factories shared by the commands, so every command spells and validates them the same way.</summary>
 internal static class CommonOptions
 {
-    public const string DefaultLeaseName = "corda-node";
+    public const string DefaultLeaseName = Corda.HighAvailability.LeaseElection.LeaseElectionConstants.DefaultLeaseName;
 
     /// <summary>
     /// The one <c>--provider</c> option: it accepts every name in <see cref="ProviderTable"/>, but only the providers

@@ -234,6 +234,9 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
     private async Task InitDataDirectoryAsync()
     {
         Directory.CreateDirectory(DirectoryPath);
+
+        // Who owns this server: eng/test.sh removes only servers whose owner is gone, never another live run's.
+        await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (_asServiceUser)
         {
             await RunAsync("chown", ["-R", ServiceUser + ":", DirectoryPath], asServiceUser: false);
