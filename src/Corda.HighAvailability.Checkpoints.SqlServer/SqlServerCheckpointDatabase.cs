@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Checkpoints.Reading;
 using Corda.HighAvailability.Data;
 using Microsoft.Data.SqlClient;
@@ -17,15 +16,7 @@ internal sealed class SqlServerCheckpointDatabase : CheckpointDatabase
     // collation the lower-case ANSI spelling of the default query does not resolve. Table names compare under the
     // database's collation, and Corda's Liquibase creates them in lower case.
     private static readonly string Columns =
-        "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME IN (" +
-        string.Join(", ", new[]
-        {
-            CheckpointTables.Checkpoints,
-            CheckpointTables.CheckpointBlobs,
-            CheckpointTables.FlowMetadata,
-            CheckpointTables.FlowResults,
-            CheckpointTables.FlowExceptions,
-        }.Select(t => $"'{t}'")) + ")";
+        $"SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME IN ({CheckpointTableList})";
 
     private readonly string _connectionString;
     private readonly string _collation;

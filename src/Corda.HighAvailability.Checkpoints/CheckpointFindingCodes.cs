@@ -23,8 +23,9 @@ public static class CheckpointFindingCodes
     public const string BlobDecompressFailed = "blob-decompress-failed";
 
     /// <summary>
-    /// A Snappy chunk decodes, but its CRC-32C does not match. Corda reads Snappy with checksums off, so the node would
-    /// load the blob; the bytes nevertheless changed after they were written (warning).
+    /// A Snappy chunk decodes, but its CRC-32C does not match: the stored bytes differ from the bytes Corda wrote.
+    /// Corda reads Snappy with checksums off, so the node would load the changed bytes silently, and a flow would
+    /// resume from state nobody wrote. Hence an error by default; <c>ChecksumMismatchSeverity</c> can make it a warning.
     /// </summary>
     public const string BlobChecksumMismatch = "blob-checksum-mismatch";
 

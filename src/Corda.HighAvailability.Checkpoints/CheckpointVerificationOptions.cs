@@ -2,8 +2,8 @@ namespace Corda.HighAvailability.Checkpoints;
 
 /// <summary>
 /// Options of the checkpoint verifier. Validated when the host starts: <see cref="MaxInflatedBytes"/> &gt; 0,
-/// <see cref="MaxBlobBytes"/> &gt; 0, <see cref="Parallelism"/> in 1..64, a valid <see cref="SchemaName"/>, and
-/// <see cref="DisabledRules"/> naming registered rules only.
+/// <see cref="MaxBlobBytes"/> &gt; 0, <see cref="Parallelism"/> in 1..64, a valid <see cref="SchemaName"/>,
+/// <see cref="DisabledRules"/> naming registered rules only, and a defined <see cref="ChecksumMismatchSeverity"/>.
 /// </summary>
 /// <remarks>
 /// Memory is bounded by the blobs in flight, never by the table sizes: at most about
@@ -49,4 +49,12 @@ public sealed class CheckpointVerificationOptions
 
     /// <summary>Progress is reported every this many flows, and at the end. Default 1 000.</summary>
     public int ProgressInterval { get; set; } = 1_000;
+
+    /// <summary>
+    /// How bad <c>blob-checksum-mismatch</c> is. Default <see cref="FindingSeverity.Error"/>: the stored bytes differ
+    /// from the bytes Corda wrote, and Corda would load them without noticing (it reads Snappy with checksums off).
+    /// Set <see cref="FindingSeverity.Warning"/> to let such a database pass the gate, for example while a known
+    /// corruption is being investigated on a copy.
+    /// </summary>
+    public FindingSeverity ChecksumMismatchSeverity { get; set; } = FindingSeverity.Error;
 }

@@ -37,6 +37,11 @@ internal sealed class CheckpointVerificationOptionsValidator(IEnumerable<ICheckp
             errors.Add($"{Prefix}{nameof(options.ProgressInterval)} must be positive (was {options.ProgressInterval}).");
         }
 
+        if (!Enum.IsDefined(options.ChecksumMismatchSeverity))
+        {
+            errors.Add($"{Prefix}{nameof(options.ChecksumMismatchSeverity)} must be {nameof(FindingSeverity.Error)} or {nameof(FindingSeverity.Warning)} (was {(int)options.ChecksumMismatchSeverity}).");
+        }
+
         if (options.SchemaName is not null && SqlIdentifier.Check(options.SchemaName, Prefix + nameof(options.SchemaName)) is { } schemaError)
         {
             errors.Add(schemaError);

@@ -1,8 +1,8 @@
 namespace Corda.HighAvailability.Checkpoints.Blobs;
 
 /// <summary>
-/// Checks one blob the way Corda's readers consume it (corda.md §7.2; KryoCheckpointSerializer.kt l.124-150,
-/// SerializationFormat.kt): the magic, then section ids from the current stream; ENCODING wraps <i>the rest of the
+/// Checks one blob the way Corda's readers consume it (docs/corda-checkpoints.md#blob-framing; upstream
+/// KryoCheckpointSerializer.kt and SerializationFormat.kt): the magic, then section ids from the current stream; ENCODING wraps <i>the rest of the
 /// stream</i> in a decoder and the loop continues on the decoded bytes (so nested encodings are followed); a data
 /// section ends the framing. Every compressed layer is decoded to its end under one <see cref="InflationBudget"/>.
 /// The payload (Kryo or AMQP object) itself is not interpreted.
@@ -23,8 +23,20 @@ internal static class BlobChecker
     /// <param name="kind">Which magic the column requires.</param>
     /// <param name="maxInflatedBytes">The decoded bytes allowed over all layers.</param>
     /// <param name="scratch">A buffer to drain decoded payloads into.</param>
-    public static BlobDefect? Check(byte[] blob, int length, BlobKind kind, long maxInflatedBytes, byte[] scratch)
+    public static BlobDefect? Check(byte[] blob, int length, BlobKind kind, long maxInflatedBytes, byte[] scratch) =>
+        Check(blob, length, kind, maxInflatedBytes, scratch, out _);
+
+    /// <summary>Checks <paramref name="length"/> bytes of <paramref name="blob"/>; <see langword="null"/> when the blob is sound.</summary>
+    /// <param name="blob">The blob's bytes (possibly a pooled buffer longer than the blob).</param>
+    /// <param name="length">The blob's length.</param>
+    /// <param name="kind">Which magic the column requires.</param>
+    /// <param name="maxInflatedBytes">The decoded bytes allowed over all layers.</param>
+    /// <param name="scratch">A buffer to drain decoded payloads into.</param>
+    /// <param name="inflatedBytes">The bytes the compressed layers decoded to (0 for an uncompressed blob), also when decoding failed part way.</param>
+    public static BlobDefect? Check(byte[] blob, int length, BlobKind kind, long maxInflatedBytes, byte[] scratch, out long inflatedBytes)
     {
+        inflatedBytes = 0;
+        InflationBudget? budget = null;
         var layers = new List<Stream>(2);
         try
         {
@@ -35,7 +47,7 @@ internal static class BlobChecker
                 return magicDefect;
             }
 
-            var budget = new InflationBudget(maxInflatedBytes);
+            budget = new InflationBudget(maxInflatedBytes);
             var snappyLayers = new List<SnappyFramedDecodingStream>(1);
             var current = (Stream)raw;
             while (true)
@@ -101,6 +113,7 @@ internal static class BlobChecker
         }
         finally
         {
+            inflatedBytes = budget?.Used ?? 0;
             for (var i = layers.Count - 1; i >= 0; i--)
             {
                 layers[i].Dispose();
@@ -166,7 +179,7 @@ internal static class BlobChecker
             ? null
             : new BlobDefect(
                 CheckpointFindingCodes.BlobChecksumMismatch,
-                FindingSeverity.Warning,
+                FindingSeverity.Error,
                 $"{mismatches} Snappy chunk(s) decode but fail their CRC-32C; Corda does not verify Snappy checksums, so the node would load changed bytes.");
     }
 

@@ -1,8 +1,9 @@
 namespace Corda.HighAvailability.Checkpoints.Blobs;
 
 /// <summary>
-/// Corda's serialization framing (corda.md §7.2): a 7-byte magic ("corda" + 2 version bytes), then 1-byte ordinals.
-/// Sources: KryoCheckpointSerializer.kt l.30 and l.124-170; amqp/Schema.kt l.23; SerializationFormat.kt l.23-55.
+/// Corda's serialization framing (docs/corda-checkpoints.md#blob-framing): a 7-byte magic ("corda" + 2 version bytes),
+/// then 1-byte ordinals. Upstream: KryoCheckpointSerializer.kt l.30 and l.124-170; amqp/Schema.kt l.23;
+/// SerializationFormat.kt l.23-55.
 /// </summary>
 internal static class CordaBlobFormat
 {

@@ -5,13 +5,14 @@ namespace Corda.HighAvailability.Checkpoints.Blobs;
 
 /// <summary>
 /// Decodes Corda's SNAPPY encoding: iq80 <c>SnappyFramedInputStream(stream, verifyChecksums = false)</c>, which reads
-/// the Google framing format (corda.md §7.2): the 10-byte stream identifier first, then chunks of 1-byte type,
-/// 3-byte little-endian length and data (compressed 0x00 / uncompressed 0x01 start with a 4-byte masked CRC-32C).
-/// Types 0x02-0x7F are refused, 0x80-0xFE skipped, and data chunks shorter than 5 bytes refused, like iq80.
+/// the Google framing format (docs/corda-checkpoints.md#snappy): the 10-byte stream identifier first, then chunks of
+/// 1-byte type, 3-byte little-endian length and data (compressed 0x00 / uncompressed 0x01 start with a 4-byte masked
+/// CRC-32C). Types 0x02-0x7F are refused, 0x80-0xFE skipped, and data chunks shorter than 5 bytes refused, like iq80.
 /// </summary>
 /// <remarks>
 /// Corda does not verify the CRCs, so a mismatch is not a decoding failure here either; it is remembered in
-/// <see cref="ChecksumMismatches"/> and reported as a warning. Buffers (64 KiB out, one chunk in) come from the pool.
+/// <see cref="ChecksumMismatches"/> and reported as <c>blob-checksum-mismatch</c> once the blob has decoded. Buffers
+/// (64 KiB out, one chunk in) come from the pool.
 /// </remarks>
 internal sealed class SnappyFramedDecodingStream : DecodingStream
 {

@@ -4,7 +4,7 @@ namespace Corda.HighAvailability.Checkpoints.Blobs;
 
 /// <summary>
 /// Decodes Corda's DEFLATE encoding: <c>java.util.zip.DeflaterOutputStream</c> with the default <c>Deflater()</c>, i.e.
-/// the zlib format (RFC 1950: 2-byte header, deflate data, Adler-32 trailer) — corda.md §7.2.
+/// the zlib format (RFC 1950: 2-byte header, deflate data, Adler-32 trailer); see docs/corda-checkpoints.md#deflate.
 /// </summary>
 /// <remarks>
 /// .NET's <see cref="ZLibStream"/> reports a stream cut anywhere before its trailer as a normal end of data. Since

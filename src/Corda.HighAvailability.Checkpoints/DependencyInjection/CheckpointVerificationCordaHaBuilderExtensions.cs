@@ -3,6 +3,7 @@ using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Checkpoints.Reading;
 using Corda.HighAvailability.Checkpoints.Rules;
 using Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
+using Corda.HighAvailability.Checkpoints.Telemetry;
 using Corda.HighAvailability.Checkpoints.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ public static class CheckpointVerificationCordaHaBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(ICheckpointRule), rule.GetType()));
         }
 
+        services.TryAddSingleton<CheckpointVerificationMetrics>();
         services.TryAddSingleton<ICheckpointVerifier, CheckpointVerifier>();
 
         // Until a provider is chosen, resolving the database explains how to choose one.

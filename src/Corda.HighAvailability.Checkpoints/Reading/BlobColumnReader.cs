@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Data.Common;
+using Corda.HighAvailability.Checkpoints.Reading.Tables;
 
 namespace Corda.HighAvailability.Checkpoints.Reading;
 
@@ -8,12 +9,16 @@ namespace Corda.HighAvailability.Checkpoints.Reading;
 /// <see cref="DbDataReader.GetStream"/> into a pooled buffer that grows by doubling up to MaxBlobBytes, so that no
 /// blob is ever held twice or beyond the limit.
 /// </summary>
-internal static class BlobColumnReader
+/// <param name="readBytes">Whether values are read at all (blob checks on); off, only their presence is.</param>
+/// <param name="maxBytes">MaxBlobBytes: a longer value is reported as oversized and not kept.</param>
+internal sealed class BlobColumnReader(bool readBytes, int maxBytes)
 {
     private const int InitialSize = 16 * 1024;
 
-    public static async ValueTask<PooledBlob?> ReadAsync(DbDataReader reader, int ordinal, bool readBytes, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>The value of <paramref name="column"/>, or <see langword="null"/> when it is NULL.</summary>
+    public async ValueTask<PooledBlob?> ReadAsync(DbDataReader reader, BlobColumn column, CancellationToken cancellationToken)
     {
+        var ordinal = column.Ordinal;
         if (await reader.IsDBNullAsync(ordinal, cancellationToken).ConfigureAwait(false))
         {
             return null;

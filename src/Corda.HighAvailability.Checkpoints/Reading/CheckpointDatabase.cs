@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Corda.HighAvailability.Checkpoints.Reading.Tables;
 
 namespace Corda.HighAvailability.Checkpoints.Reading;
 
@@ -21,8 +22,13 @@ public abstract class CheckpointDatabase
     /// <see cref="SchemaParameterName"/>. The default reads ANSI <c>information_schema.columns</c>.
     /// </summary>
     public virtual string ColumnsQuery =>
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = @schema AND table_name IN " +
-        "('node_checkpoints', 'node_checkpoint_blobs', 'node_flow_metadata', 'node_flow_results', 'node_flow_exceptions')";
+        $"SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = @schema AND table_name IN ({CheckpointTableList})";
+
+    /// <summary>
+    /// The names of Corda's checkpoint tables as a list of SQL string literals, <c>'node_checkpoints', …</c>, for a
+    /// <see cref="ColumnsQuery"/> of a provider's own.
+    /// </summary>
+    protected static string CheckpointTableList { get; } = string.Join(", ", TableDescriptions.Corda46.Select(t => $"'{t.Table}'"));
 
     /// <summary>The parameter name used by <see cref="ColumnsQuery"/>; default <c>@schema</c>.</summary>
     public virtual string SchemaParameterName => "@schema";

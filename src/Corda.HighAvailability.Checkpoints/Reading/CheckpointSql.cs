@@ -1,37 +1,37 @@
+using Corda.HighAvailability.Checkpoints.Reading.Tables;
 using Corda.HighAvailability.Data;
 
 namespace Corda.HighAvailability.Checkpoints.Reading;
 
 /// <summary>
-/// The verifier's SELECTs, built once from a validated schema name and constant table and column names (never
-/// quoted, so the database folds them like Corda's own unquoted DDL). No statement has a value to bind. Column order
-/// matters: rows are read with sequential access.
+/// The verifier's SELECTs, built from a schema name validated here and a <see cref="TableDescription"/> (names never
+/// quoted, so the database folds them like Corda's own unquoted DDL). No statement has a value to bind. The columns
+/// come in their description's order, which is the order rows are read in (sequential access).
 /// </summary>
 internal sealed class CheckpointSql
 {
+    private readonly CheckpointDatabase _database;
+    private readonly string _schema;
+
     public CheckpointSql(CheckpointDatabase database, string schema)
     {
-        SqlIdentifier.Validate(schema, nameof(CheckpointVerificationOptions) + "." + nameof(CheckpointVerificationOptions.SchemaName));
-        string Select(string columns, string table, string key = "flow_id") =>
-            $"SELECT {columns} FROM {schema}.{table} ORDER BY {database.OrderByBinary(key)}";
-
-        Checkpoints = Select("flow_id, status", CheckpointTables.Checkpoints);
-        Blobs = Select("flow_id, checkpoint_value, flow_state", CheckpointTables.CheckpointBlobs);
-        Metadata = Select("flow_id, finish_time, flow_parameters", CheckpointTables.FlowMetadata);
-        Results = Select("flow_id, result_value", CheckpointTables.FlowResults);
-        Exceptions = Select("flow_id, exception_value", CheckpointTables.FlowExceptions);
-        LegacyCheckpoints = Select("checkpoint_id, checkpoint_value", CheckpointTables.Checkpoints, "checkpoint_id");
+        _database = database;
+        _schema = SqlIdentifier.Validate(schema, nameof(CheckpointVerificationOptions) + "." + nameof(CheckpointVerificationOptions.SchemaName));
     }
 
-    public string Checkpoints { get; }
+    public string Checkpoints => Select(TableDescriptions.Checkpoints);
 
-    public string Blobs { get; }
+    public string Blobs => Select(TableDescriptions.CheckpointBlobs);
 
-    public string Metadata { get; }
+    public string Metadata => Select(TableDescriptions.FlowMetadata);
 
-    public string Results { get; }
+    public string Results => Select(TableDescriptions.FlowResults);
 
-    public string Exceptions { get; }
+    public string Exceptions => Select(TableDescriptions.FlowExceptions);
 
-    public string LegacyCheckpoints { get; }
+    public string LegacyCheckpoints => Select(TableDescriptions.LegacyCheckpoints);
+
+    /// <summary>Reads all of <paramref name="table"/>, in ordinal key order.</summary>
+    public string Select(TableDescription table) =>
+        $"SELECT {table.SelectList} FROM {_schema}.{table.Table} ORDER BY {_database.OrderByBinary(table.Key.Name)}";
 }

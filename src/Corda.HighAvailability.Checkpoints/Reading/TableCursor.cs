@@ -1,5 +1,7 @@
 using System.Data;
 using System.Data.Common;
+using Corda.HighAvailability.Checkpoints.Reading.Rows;
+using Corda.HighAvailability.Checkpoints.Reading.Tables;
 
 namespace Corda.HighAvailability.Checkpoints.Reading;
 
@@ -8,36 +10,41 @@ namespace Corda.HighAvailability.Checkpoints.Reading;
 /// at once, and most drivers allow one active reader per connection). Refuses rows out of ordinal order, because the
 /// merge join would silently pair the wrong rows.
 /// </summary>
-internal sealed class TableCursor : IAsyncDisposable
+internal sealed class TableCursor<TRow> : IAsyncDisposable
+    where TRow : FlowRow
 {
+    private readonly TableDescription<TRow> _description;
+    private readonly BlobColumnReader _blobs;
     private readonly DbConnection _connection;
     private readonly DbCommand _command;
     private readonly DbDataReader _reader;
-    private readonly Func<DbDataReader, CancellationToken, ValueTask<FlowRow>> _read;
     private string? _previousKey;
 
-    private TableCursor(string table, DbConnection connection, DbCommand command, DbDataReader reader, Func<DbDataReader, CancellationToken, ValueTask<FlowRow>> read)
+    private TableCursor(TableDescription<TRow> description, BlobColumnReader blobs, DbConnection connection, DbCommand command, DbDataReader reader)
     {
-        Table = table;
+        _description = description;
+        _blobs = blobs;
         _connection = connection;
         _command = command;
         _reader = reader;
-        _read = read;
     }
 
-    public string Table { get; }
+    public string Table => _description.Table;
 
     /// <summary>The current row, or <see langword="null"/> after the last one.</summary>
-    public FlowRow? Current { get; private set; }
+    public TRow? Current { get; private set; }
+
+    /// <summary>The current row's flow id, or <see langword="null"/> after the last one.</summary>
+    public string? CurrentKey => Current?.FlowId;
 
     public long RowsRead { get; private set; }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Statements come from CheckpointSql: validated identifiers and constants, no values.")]
-    public static async Task<TableCursor> OpenAsync(
+    public static async Task<TableCursor<TRow>> OpenAsync(
         CheckpointDatabase database,
-        string table,
-        string sql,
-        Func<DbDataReader, CancellationToken, ValueTask<FlowRow>> read,
+        CheckpointSql sql,
+        TableDescription<TRow> description,
+        BlobColumnReader blobs,
         CancellationToken cancellationToken)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -45,12 +52,12 @@ internal sealed class TableCursor : IAsyncDisposable
         try
         {
             command = connection.CreateCommand();
-            command.CommandText = sql;
+            command.CommandText = sql.Select(description);
 
             // A full scan of a large table may take long; the caller's cancellation token bounds it instead.
             command.CommandTimeout = 0;
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            return new TableCursor(table, connection, command, reader, read);
+            return new TableCursor<TRow>(description, blobs, connection, command, reader);
         }
         catch
         {
@@ -73,7 +80,7 @@ internal sealed class TableCursor : IAsyncDisposable
             return false;
         }
 
-        var row = await _read(_reader, cancellationToken).ConfigureAwait(false);
+        var row = await _description.ReadRowAsync(_reader, _blobs, cancellationToken).ConfigureAwait(false);
         if (_previousKey is not null && string.CompareOrdinal(_previousKey, row.FlowId) > 0)
         {
             row.Dispose();
@@ -91,7 +98,7 @@ internal sealed class TableCursor : IAsyncDisposable
     /// Takes the current row when its key is <paramref name="key"/>, and moves on. Rows repeating the key (impossible
     /// under Corda's unique indexes) are dropped and counted in <paramref name="duplicates"/>.
     /// </summary>
-    public async ValueTask<FlowRow?> TakeAsync(string key, Action<string> duplicates, CancellationToken cancellationToken)
+    public async ValueTask<TRow?> TakeAsync(string key, Action<string> duplicates, CancellationToken cancellationToken)
     {
         if (Current is not { } row || !string.Equals(row.FlowId, key, StringComparison.Ordinal))
         {

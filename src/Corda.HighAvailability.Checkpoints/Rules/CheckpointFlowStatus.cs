@@ -2,7 +2,8 @@ namespace Corda.HighAvailability.Checkpoints.Rules;
 
 /// <summary>
 /// <c>node_checkpoints.status</c>: the JPA ordinal of Corda's <c>Checkpoint.FlowStatus</c>
-/// (statemachine/StateMachineState.kt l.104-111, unchanged 4.6-4.12).
+/// (upstream node/.../statemachine/StateMachineState.kt l.104-111, unchanged 4.6-4.12; see
+/// docs/corda-checkpoints.md#flow-status-ordinals).
 /// </summary>
 public enum CheckpointFlowStatus
 {

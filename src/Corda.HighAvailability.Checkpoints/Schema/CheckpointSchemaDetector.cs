@@ -1,23 +1,16 @@
-using System.Data.Common;
 using Corda.HighAvailability.Checkpoints.Reading;
+using Corda.HighAvailability.Checkpoints.Reading.Tables;
 
 namespace Corda.HighAvailability.Checkpoints.Schema;
 
 /// <summary>
-/// Tells the two schemas apart by their columns (v19 drops and recreates node_checkpoints with <c>flow_id</c> and
-/// <c>status</c>; before it had <c>checkpoint_id</c> and <c>checkpoint_value</c>; corda.md §3), and refuses a database
-/// that lacks a table or column the verifier reads, naming it.
+/// Tells the two schemas apart by their columns (changelog v19 drops and recreates node_checkpoints with
+/// <c>flow_id</c> and <c>status</c>; before it had <c>checkpoint_id</c> and <c>checkpoint_value</c>: see
+/// docs/corda-checkpoints.md#two-schemas), and refuses a database that lacks a table or column the verifier reads,
+/// naming it. The columns required are those of the <see cref="TableDescriptions"/> the rows are read by.
 /// </summary>
 internal static class CheckpointSchemaDetector
 {
-    private static readonly (string Table, string[] Columns)[] Current =
-    [
-        (CheckpointTables.Checkpoints, ["flow_id", "status"]),
-        (CheckpointTables.CheckpointBlobs, ["flow_id", "checkpoint_value", "flow_state"]),
-        (CheckpointTables.FlowMetadata, ["flow_id", "finish_time", "flow_parameters"]),
-        (CheckpointTables.FlowResults, ["flow_id", "result_value"]),
-        (CheckpointTables.FlowExceptions, ["flow_id", "exception_value"]),
-    ];
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "The dialect's constant query; the schema name is a parameter.")]
     public static async Task<CheckpointSchema> DetectAsync(CheckpointDatabase database, string schemaName, CancellationToken cancellationToken)
@@ -50,21 +43,23 @@ internal static class CheckpointSchemaDetector
 
     internal static CheckpointSchema Classify(IReadOnlySet<(string Table, string Column)> columns, string schemaName)
     {
-        bool Has(string table, string column) => columns.Contains((table, column));
+        bool Has(TableDescription table, TableColumn column) => columns.Contains((table.Table, column.Name));
 
-        if (Has(CheckpointTables.Checkpoints, "checkpoint_id") && Has(CheckpointTables.Checkpoints, "checkpoint_value"))
+        var legacy = TableDescriptions.LegacyCheckpoints;
+        if (legacy.Columns.All(c => Has(legacy, c)))
         {
             return CheckpointSchema.Corda45OrEarlier;
         }
 
-        if (!Has(CheckpointTables.Checkpoints, "flow_id"))
+        var checkpoints = TableDescriptions.Checkpoints;
+        if (!Has(checkpoints, checkpoints.Key))
         {
             throw new InvalidOperationException(
-                $"Schema '{schemaName}' has no Corda checkpoint table: {CheckpointTables.Checkpoints} with either flow_id (Corda 4.6+) or checkpoint_id (before 4.6) was not found.");
+                $"Schema '{schemaName}' has no Corda checkpoint table: {checkpoints.Table} with either {checkpoints.Key.Name} (Corda 4.6+) or {legacy.Key.Name} (before 4.6) was not found.");
         }
 
-        var missing = Current
-            .SelectMany(t => t.Columns.Where(c => !Has(t.Table, c)).Select(c => $"{t.Table}.{c}"))
+        var missing = TableDescriptions.Corda46
+            .SelectMany(t => t.Columns.Where(c => !Has(t, c)).Select(c => $"{t.Table}.{c.Name}"))
             .ToList();
         return missing.Count == 0
             ? CheckpointSchema.Corda46OrLater

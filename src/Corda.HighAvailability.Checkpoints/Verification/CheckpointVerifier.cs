@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Corda.HighAvailability.Checkpoints.Reading;
 using Corda.HighAvailability.Checkpoints.Rules;
+using Corda.HighAvailability.Checkpoints.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ internal sealed class CheckpointVerifier : ICheckpointVerifier
     private readonly CheckpointDatabase _database;
     private readonly CheckpointVerificationOptions _options;
     private readonly IReadOnlyList<ICheckpointRule> _rules;
+    private readonly CheckpointVerificationMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -20,22 +22,25 @@ internal sealed class CheckpointVerifier : ICheckpointVerifier
         CheckpointDatabase database,
         IOptions<CheckpointVerificationOptions> options,
         IEnumerable<ICheckpointRule> rules,
+        CheckpointVerificationMetrics metrics,
         TimeProvider? time = null,
         ILogger<CheckpointVerifier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(metrics);
         _database = database;
         _options = options.Value;
         _rules = rules.Where(r => !_options.DisabledRules.Contains(r.Id)).ToList();
+        _metrics = metrics;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public async IAsyncEnumerable<Finding> VerifyAsync(IProgress<CheckpointVerificationProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var run = new VerificationRun(_database, _options, _rules, _logger, progress);
+        var run = NewRun(progress);
         await foreach (var finding in run.RunAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return finding;
@@ -45,7 +50,7 @@ internal sealed class CheckpointVerifier : ICheckpointVerifier
     public async Task<CheckpointVerificationReport> VerifyToReportAsync(IProgress<CheckpointVerificationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        var run = new VerificationRun(_database, _options, _rules, _logger, progress);
+        var run = NewRun(progress);
         var kept = new List<Finding>();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         long errors = 0;
@@ -70,4 +75,7 @@ internal sealed class CheckpointVerifier : ICheckpointVerifier
 
         return new CheckpointVerificationReport(run.Schema, run.FlowsChecked, run.BlobsChecked, counts, errors, warnings, kept, _time.GetElapsedTime(started));
     }
+
+    private VerificationRun NewRun(IProgress<CheckpointVerificationProgress>? progress) =>
+        new(_database, _options, _rules, _metrics, _time, _logger, progress);
 }

@@ -137,7 +137,7 @@ public sealed class BlobCheckerTests
     }
 
     [Fact]
-    public void A_snappy_chunk_with_a_wrong_checksum_is_a_warning_because_Corda_does_not_verify_checksums()
+    public void A_snappy_chunk_with_a_wrong_checksum_is_an_error_because_Corda_would_load_the_changed_bytes_unchecked()
     {
         byte[] body = [1, .. TestBlobs.Payload(500)];
         byte[] blob = [.. TestBlobs.KryoMagic, 2, 1, .. TestSnappy.StreamIdentifier, .. TestSnappy.Chunk(0x01, body, body, crc: 12345)];
@@ -146,7 +146,7 @@ public sealed class BlobCheckerTests
 
         Assert.NotNull(defect);
         Assert.Equal(BlobChecksumMismatch, defect.Value.Code);
-        Assert.Equal(FindingSeverity.Warning, defect.Value.Severity);
+        Assert.Equal(FindingSeverity.Error, defect.Value.Severity);
     }
 
     [Fact]

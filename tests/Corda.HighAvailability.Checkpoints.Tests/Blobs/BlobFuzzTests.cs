@@ -388,7 +388,7 @@ public sealed class BlobFuzzTests
             {
                 Assert.True(KnownCodes.Contains(d.Code), $"{context}: unknown code {d.Code}");
                 Assert.False(string.IsNullOrWhiteSpace(d.Message), $"{context}: empty message");
-                Assert.Equal(d.Code == BlobChecksumMismatch ? FindingSeverity.Warning : FindingSeverity.Error, d.Severity);
+                Assert.Equal(FindingSeverity.Error, d.Severity);
 
                 // The checker's last-resort catch names an unexpected exception: a decoder bug, even though it is contained.
                 Assert.False(d.Message.StartsWith("Decoding failed (", StringComparison.Ordinal), $"{context}: unexpected exception inside a decoder: {d.Message}");

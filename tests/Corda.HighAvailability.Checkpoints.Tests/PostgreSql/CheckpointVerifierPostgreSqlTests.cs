@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Corda.HighAvailability.Checkpoints.Rules;
 using Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+using Corda.HighAvailability.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -9,7 +13,8 @@ namespace Corda.HighAvailability.Checkpoints.Tests.PostgreSql;
 
 /// <summary>
 /// The verifier contract against a real PostgreSQL holding Corda-shaped tables, plus what is checked on PostgreSQL only:
-/// the health check, custom and disabled rules, blob checks off, cancellation and option validation.
+/// the health check, custom and disabled rules, blob checks off, cancellation, option validation, the checksum mismatch
+/// severity and telemetry.
 /// </summary>
 public sealed class CheckpointVerifierPostgreSqlTests(PostgresServer server) : CheckpointVerifierContractTests
 {
@@ -121,6 +126,88 @@ public sealed class CheckpointVerifierPostgreSqlTests(PostgresServer server) : C
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_snappy_checksum_mismatch_is_an_error_unless_configured_as_a_warning(bool downgrade)
+    {
+        var tables = NewSchema();
+        await tables.CreateCorda46Async();
+        var changed = await InsertAsync(tables, Guid.NewGuid().ToString(), status: 0, flowState: ChecksumMismatchBlob());
+
+        var report = await Verifier(tables, o =>
+        {
+            if (downgrade)
+            {
+                o.ChecksumMismatchSeverity = FindingSeverity.Warning;
+            }
+        }).VerifyToReportAsync(cancellationToken: Ct);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal((BlobChecksumMismatch, changed, "flow_state"), (finding.Code, finding.FlowId, finding.Column));
+        Assert.Equal(downgrade ? FindingSeverity.Warning : FindingSeverity.Error, finding.Severity);
+        Assert.Equal(downgrade, report.IsHealthy);
+    }
+
+    [Fact]
+    public async Task A_run_is_measured_on_the_shared_meter_and_traced_as_one_activity()
+    {
+        var tables = NewSchema();
+        await tables.CreateCorda46Async();
+        await tables.InsertCleanFlowAsync(Guid.NewGuid().ToString(), CheckpointFlowStatus.Runnable, TestEncoding.Deflate);
+        await InsertAsync(tables, Guid.NewGuid().ToString(), status: 0, flowState: ChecksumMismatchBlob());
+        await tables.InsertBlobAsync(Guid.NewGuid().ToString(), TestBlobs.Kryo([1]), null);
+        var provider = Build(Services(tables.ConnectionString, tables.Schema));
+
+        // Only this provider's meter, and only this run's activity (tagged with its schema): other tests run in parallel.
+        var meter = provider.GetRequiredService<CordaHaInstrumentation>().Meter;
+        var measurements = new ConcurrentQueue<(string Name, double Value, Dictionary<string, object?> Tags)>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter == meter)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<long>((i, value, tags, _) => measurements.Enqueue((i.Name, value, ToDictionary(tags))));
+        meterListener.SetMeasurementEventCallback<double>((i, value, tags, _) => measurements.Enqueue((i.Name, value, ToDictionary(tags))));
+        meterListener.Start();
+        var activities = new ConcurrentQueue<Activity>();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CordaHaDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activityListener);
+
+        var report = await provider.GetRequiredService<ICheckpointVerifier>().VerifyToReportAsync(cancellationToken: Ct);
+
+        double Sum(string name) => measurements.Where(m => m.Name == name).Sum(m => m.Value);
+        Assert.Equal(3, report.FlowsChecked);
+        Assert.Equal(report.FlowsChecked, Sum("corda_ha.checkpoint.flows"));
+        Assert.Equal(report.BlobsChecked, Sum("corda_ha.checkpoint.blobs"));
+        Assert.True(Sum("corda_ha.checkpoint.blobs.inflated") > 501, "the deflated flow's blobs and the 501-byte Snappy chunk inflate");
+        Assert.Equal(
+            new[] { (BlobChecksumMismatch, "error"), (RowOrphanBlob, "warning") },
+            measurements.Where(m => m.Name == "corda_ha.checkpoint.findings")
+                .Select(m => ((string)m.Tags["corda_ha.checkpoint.finding.code"]!, (string)m.Tags["corda_ha.checkpoint.finding.severity"]!))
+                .Order());
+        var duration = Assert.Single(measurements, m => m.Name == "corda_ha.checkpoint.verify.duration");
+        Assert.True(duration.Value > 0);
+        Assert.Equal(("completed", "postgresql"), (duration.Tags["corda_ha.checkpoint.result"], duration.Tags["db.system"]));
+
+        var run = Assert.Single(activities, a => Equals(a.GetTagItem("corda_ha.checkpoint.schema_name"), tables.Schema));
+        Assert.Equal("corda_ha.checkpoint.verify", run.OperationName);
+        Assert.Equal("Corda46OrLater", run.GetTagItem("corda_ha.checkpoint.schema"));
+        Assert.Equal("completed", run.GetTagItem("corda_ha.checkpoint.result"));
+        Assert.Equal((3L, 2L), (run.GetTagItem("corda_ha.checkpoint.flows"), run.GetTagItem("corda_ha.checkpoint.findings")));
+    }
+
+    [Theory]
+    [InlineData("ChecksumMismatchSeverity", "CheckpointVerificationOptions.ChecksumMismatchSeverity")]
     [InlineData("Parallelism", "CheckpointVerificationOptions.Parallelism")]
     [InlineData("MaxInflatedBytes", "CheckpointVerificationOptions.MaxInflatedBytes")]
     [InlineData("DisabledRules", "no-such-rule")]
@@ -134,6 +221,7 @@ public sealed class CheckpointVerifierPostgreSqlTests(PostgresServer server) : C
                 case "Parallelism": o.Parallelism = 0; break;
                 case "MaxInflatedBytes": o.MaxInflatedBytes = 0; break;
                 case "DisabledRules": o.DisabledRules.Add("no-such-rule"); break;
+                case "ChecksumMismatchSeverity": o.ChecksumMismatchSeverity = (FindingSeverity)7; break;
                 default: o.SchemaName = "public; DROP TABLE x"; break;
             }
         });
@@ -141,6 +229,24 @@ public sealed class CheckpointVerifierPostgreSqlTests(PostgresServer server) : C
         var error = Assert.Throws<OptionsValidationException>(() => Build(services).GetRequiredService<IOptions<CheckpointVerificationOptions>>().Value);
 
         Assert.Contains(expectedInMessage, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A Snappy-encoded Kryo blob whose one chunk decodes but fails its CRC-32C: bytes changed after they were written.</summary>
+    private static byte[] ChecksumMismatchBlob()
+    {
+        byte[] body = [1, .. TestBlobs.Payload(500)];
+        return [.. TestBlobs.KryoMagic, 2, 1, .. TestSnappy.StreamIdentifier, .. TestSnappy.Chunk(0x01, body, body, crc: 12345)];
+    }
+
+    private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var dictionary = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in tags)
+        {
+            dictionary[key] = value;
+        }
+
+        return dictionary;
     }
 
     private sealed class NoPausedFlowsRule : ICheckpointRule

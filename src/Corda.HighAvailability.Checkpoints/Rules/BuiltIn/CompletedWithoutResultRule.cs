@@ -1,9 +1,9 @@
 namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
-/// updateCheckpoint writes the result row when a flow COMPLETES (DBCS l.453-461, l.487; result_value itself may be
+/// updateCheckpoint writes the result row when a flow COMPLETES (DBCheckpointStorage.kt l.453-461, l.487; result_value itself may be
 /// NULL for a null result). Reattaching to the client id then calls getFlowResult(throwIfMissing = true): "Flow's id
-/// result was not found in the database. Something is very wrong." (DBCS l.594-601).
+/// result was not found in the database. Something is very wrong." (DBCheckpointStorage.kt l.594-601).
 /// </summary>
 internal sealed class CompletedWithoutResultRule : ICheckpointRule
 {

@@ -1,7 +1,7 @@
 namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
-/// A FAILED flow has its exception row: add/updateCheckpoint write it with the status (DBCS l.394-400, l.463-469) and
+/// A FAILED flow has its exception row: add/updateCheckpoint write it with the status (DBCheckpointStorage.kt l.394-400, l.463-469) and
 /// reattaching reads it with getFlowException(throwIfMissing = true). A KILLED row is kept only with a client id, and
 /// both kill paths write a KilledFlowException row with the status (KilledFlowTransition.kt l.56-62,
 /// SingleThreadedStateMachineManager.kt l.476-482), so it must have one too. HOSPITALIZED may legitimately lack one.

@@ -2,8 +2,8 @@ namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
 /// finish_time is written only by updateCheckpoint when the checkpoint is finished, in the same transaction as the
-/// status (DBCS l.489-491, l.692-698). COMPLETED and FAILED reach it; KILLED never does (its kill paths only call
-/// updateStatus), so a KILLED row without finish_time is clean (corda.md §7.3 b).
+/// status (DBCheckpointStorage.kt l.489-491, l.692-698). COMPLETED and FAILED reach it; KILLED never does (its kill paths only call
+/// updateStatus), so a KILLED row without finish_time is clean (docs/corda-checkpoints.md#when-finish-time-is-set).
 /// </summary>
 internal sealed class FinishedWithoutFinishTimeRule : ICheckpointRule
 {

@@ -2,7 +2,7 @@ namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
 /// A checkpoint without its blob row cannot be loaded or verified: DBCheckpointStorage.toSerializedCheckpoint
-/// dereferences <c>blob!!</c> (DBCS l.722-736), and removeCheckpoint deletes both rows together (l.503-514).
+/// dereferences <c>blob!!</c> (DBCheckpointStorage.kt l.722-736), and removeCheckpoint deletes both rows together (l.503-514).
 /// </summary>
 internal sealed class MissingBlobRule : ICheckpointRule
 {

@@ -4,7 +4,8 @@ namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 /// RUNNABLE, HOSPITALIZED and PAUSED flows need their frozen fiber: Checkpoint.Serialized.getFlowState dereferences
 /// <c>serializedFlowState!!</c> for every status but PAUSED/COMPLETED/FAILED, and a PAUSED flow is resumed as RUNNABLE
 /// (StateMachineState.kt l.249-264, FlowCreator.kt l.71-76). Only FlowState.Finished (COMPLETED) and the FAILED update
-/// write NULL (ActionExecutorImpl.kt l.86-101, DBCS l.435-442); KILLED has no rule (corda.md §7.3 a).
+/// write NULL (ActionExecutorImpl.kt l.86-101, DBCheckpointStorage.kt l.435-442); KILLED has no rule
+/// (docs/corda-checkpoints.md#which-statuses-keep-a-flow-state).
 /// </summary>
 internal sealed class MissingFlowStateRule : ICheckpointRule
 {

@@ -2,7 +2,7 @@ namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
 /// Every checkpoint has its metadata row: addCheckpoint writes node_flow_metadata with the first checkpoint, the
-/// entity joins them one-to-one on flow_id (DBCS l.115-150, l.640-656), and only removeCheckpoint deletes it, together
+/// entity joins them one-to-one on flow_id (DBCheckpointStorage.kt l.115-150, l.640-656), and only removeCheckpoint deletes it, together
 /// with the checkpoint.
 /// </summary>
 internal sealed class MissingMetadataRule : ICheckpointRule

@@ -2,7 +2,7 @@ namespace Corda.HighAvailability.Checkpoints.Rules.BuiltIn;
 
 /// <summary>
 /// A blob row without its checkpoint row is unreachable: Corda reads blobs only through node_checkpoints, and
-/// removeCheckpoint deletes the rows of all five tables together (DBCS l.503-514). Harmless to the node, but a
+/// removeCheckpoint deletes the rows of all five tables together (DBCheckpointStorage.kt l.503-514). Harmless to the node, but a
 /// sign of a partial delete or restore, hence a warning.
 /// </summary>
 internal sealed class OrphanBlobRule : ICheckpointRule
