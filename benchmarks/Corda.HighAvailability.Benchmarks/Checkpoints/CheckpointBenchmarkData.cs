@@ -6,7 +6,7 @@ namespace Corda.HighAvailability.Benchmarks.Checkpoints;
 /// The rows of the checkpoint benchmark, deterministic for a given row count: blob variants are built once (compressing
 /// 100,000 distinct 18 KB rows would dominate the setup) and assigned to flows round-robin, so every row is decoded in
 /// full while the data stays reproducible. Stored sizes are about 2 KB (<c>checkpoint_value</c>) and 16 KB
-/// (<c>flow_state</c>), half DEFLATE and half Snappy (corda.md §7.2: Corda accepts both; its default, uncompressed,
+/// (<c>flow_state</c>), half DEFLATE and half Snappy (docs/corda-checkpoints.md, "Blob framing": Corda accepts both; its default, uncompressed,
 /// costs the verifier less).
 /// </summary>
 internal sealed class CheckpointBenchmarkData

@@ -3,7 +3,7 @@ using Corda.HighAvailability.Checkpoints.Rules;
 namespace Corda.HighAvailability.Testing;
 
 /// <summary>
-/// Corda's checkpoint tables in one schema of one database, as Liquibase creates them for that database (corda.md §7.1:
+/// Corda's checkpoint tables in one schema of one database, as Liquibase creates them for that database (docs/corda-checkpoints.md, "Tables and columns":
 /// changelog v19 and v19-keys; before 4.6 only node_checkpoints(checkpoint_id, checkpoint_value)), and rows written the
 /// way Corda writes them for each status (§7.3). <see cref="CordaTables"/> (PostgreSQL) and
 /// <see cref="SqlServerCordaTables"/> say how in their database's SQL; which rows a flow in a given status has is said

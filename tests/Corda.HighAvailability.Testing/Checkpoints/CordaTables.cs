@@ -3,7 +3,7 @@ using Npgsql;
 namespace Corda.HighAvailability.Testing;
 
 /// <summary>
-/// Corda's checkpoint tables on PostgreSQL as Liquibase creates them (corda.md §7.1: changelog v19-postgres and
+/// Corda's checkpoint tables on PostgreSQL as Liquibase creates them (docs/corda-checkpoints.md, "Tables and columns": changelog v19-postgres and
 /// v19-keys; before 4.6 only node_checkpoints(checkpoint_id, checkpoint_value)), and rows written the way Corda
 /// writes them for each status (§7.3).
 /// </summary>

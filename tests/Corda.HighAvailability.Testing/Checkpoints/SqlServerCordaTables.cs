@@ -4,7 +4,7 @@ using Microsoft.Data.SqlClient;
 namespace Corda.HighAvailability.Testing;
 
 /// <summary>
-/// Corda's checkpoint tables in SQL Server types (corda.md §3: NVARCHAR(64) flow ids, Liquibase <c>blob</c> as
+/// Corda's checkpoint tables in SQL Server types (docs/corda-checkpoints.md, "Tables and columns": NVARCHAR(64) flow ids, Liquibase <c>blob</c> as
 /// VARBINARY(MAX), TIMESTAMP as DATETIME2, BOOLEAN as BIT, a non-clustered primary key on mssql), in a schema of
 /// their own, and rows written the way Corda writes them for each status (§7.3).
 /// </summary>
