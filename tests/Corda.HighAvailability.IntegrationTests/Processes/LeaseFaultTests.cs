@@ -17,9 +17,10 @@ public sealed class LeaseFaultTests
     [Fact]
     public async Task Forward_steps_of_the_database_clock_never_give_two_leaders()
     {
-        // Issue #6's experiment: PostgreSQL under libfaketime, stepped +5 s every 1.5 s; lease 3 s, renew deadline
-        // 2 s, renew every 0.4 s. Before the fix, a standby judged expiry on the database's clock and took over
-        // while the leader still believed, three times in a run.
+        // Issue #6's experiment, made denser: PostgreSQL under libfaketime, stepped +5 s every 0.5 s; lease 3 s,
+        // renew deadline 2 s, renew every 0.4 s. Before the fix, a standby judged expiry on the database's clock:
+        // after each step the grant looked lapsed until the leader's next renewal failed, and a standby that tried
+        // in that window took over while the leader still believed.
         await using var database = await SteppedClockPostgres.StartAsync();
         var lease = TimeSpan.FromSeconds(3);
         using var a = Candidate.Start("postgres", database.ConnectionString, "candidate-a", lease, "stepped", sampleBelief: true);
@@ -27,11 +28,11 @@ public sealed class LeaseFaultTests
         using var b = Candidate.Start("postgres", database.ConnectionString, "candidate-b", lease, "stepped", sampleBelief: true);
         await b.WaitForAsync(e => e.Name == "observed" && e.Holder == "candidate-a", Startup, "sight of candidate-a's lease");
 
-        await StepClockAsync(database, steps: 8);
+        await StepClockAsync(database, steps: 16);
 
         // A takeover while the clock keeps stepping: the standby must still wait for the leader's self-fence.
         a.Kill();
-        await StepClockAsync(database, steps: 4);
+        await StepClockAsync(database, steps: 12);
 
         await b.WaitForAsync("first-write", TimeSpan.FromSeconds(10));
         Assert.Empty(Overlaps(a, b));
@@ -83,13 +84,13 @@ public sealed class LeaseFaultTests
         Assert.Empty(Overlaps(leader, standby));
     }
 
-    /// <summary>Steps the database's clock 5 s forward every 1.5 s.</summary>
+    /// <summary>Steps the database's clock 5 s forward every 0.5 s.</summary>
     private static async Task StepClockAsync(SteppedClockPostgres database, int steps)
     {
         for (var step = 0; step < steps; step++)
         {
             await database.StepForwardAsync(TimeSpan.FromSeconds(5));
-            await Task.Delay(TimeSpan.FromMilliseconds(1500), Ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
         }
     }
 
