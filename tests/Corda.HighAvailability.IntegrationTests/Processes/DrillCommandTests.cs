@@ -21,6 +21,11 @@ public sealed class DrillCommandTests
         // The graceful round, the pause round and the final stop each prove fencing with a stale write.
         Assert.True(root.GetProperty("staleWritesRejected").GetInt32() >= 3, run.Stdout);
         Assert.True(root.GetProperty("writes").GetInt32() > 0, run.Stdout);
+
+        // The pause round leaves a write in flight across the takeover (inserted before the pause, checked after):
+        // it must not commit, and the log read in commit order shows no epoch going back.
+        Assert.Equal(1, root.GetProperty("inFlightWritesRejected").GetInt32());
+        Assert.Equal(0, root.GetProperty("inFlightWritesAccepted").GetInt32());
         var kinds = root.GetProperty("failovers").EnumerateArray().Select(f => f.GetProperty("kind").GetString()!).ToArray();
         Assert.Equal(new[] { "crash", "graceful", "pause" }, kinds);
         Assert.All(root.GetProperty("failovers").EnumerateArray(), f => Assert.True(f.GetProperty("ms").GetDouble() > 0));

@@ -21,6 +21,11 @@ public sealed class PostgreSqlDrillTests(PostgresServer server)
         Assert.Equal(0, root.GetProperty("overlaps").GetInt32());
         Assert.Equal(0, root.GetProperty("staleWritesAccepted").GetInt32());
         Assert.True(root.GetProperty("staleWritesRejected").GetInt32() >= 3, run.Stdout);
+
+        // The pause round leaves a write in flight across the takeover (inserted before the pause, checked after):
+        // it must not commit, and the log read in commit order shows no epoch going back.
+        Assert.Equal(1, root.GetProperty("inFlightWritesRejected").GetInt32());
+        Assert.Equal(0, root.GetProperty("inFlightWritesAccepted").GetInt32());
         var graceful = root.GetProperty("failovers").EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "graceful");
         Assert.True(graceful.GetProperty("ms").GetDouble() < 1000, run.Stdout);
         Assert.DoesNotContain("Password", run.Stdout + run.Stderr, StringComparison.OrdinalIgnoreCase);
