@@ -1,0 +1,87 @@
+using Corda.HighAvailability.Data;
+using Microsoft.Data.SqlClient;
+using Microsoft.Extensions.Options;
+
+namespace Corda.HighAvailability.LeaseElection.SqlServer;
+
+/// <summary>Refuses unusable options at start-up with messages that name the option and never echo the connection string.</summary>
+internal sealed class SqlServerLeaseStoreOptionsValidator : IValidateOptions<SqlServerLeaseStoreOptions>
+{
+    private const string Prefix = nameof(SqlServerLeaseStoreOptions) + ".";
+
+    public ValidateOptionsResult Validate(string? name, SqlServerLeaseStoreOptions options) => Check(options) is { Count: > 0 } errors
+        ? ValidateOptionsResult.Fail(errors)
+        : ValidateOptionsResult.Success;
+
+    public static List<string> Check(SqlServerLeaseStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is required.");
+        }
+        else if (!IsParseable(options.ConnectionString))
+        {
+            // Neither the value nor the parser's message is echoed: either may contain the password.
+            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is not a valid Microsoft.Data.SqlClient connection string.");
+        }
+
+        AddIdentifierError(errors, options.SchemaName, nameof(options.SchemaName));
+        AddIdentifierError(errors, options.TableName, nameof(options.TableName));
+
+        if (options.CommandTimeout < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Prefix}{nameof(options.CommandTimeout)} must be at least 1 second (was {options.CommandTimeout}).");
+        }
+
+        if (options.ChangePollInterval < TimeSpan.FromMilliseconds(10) || options.ChangePollInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{Prefix}{nameof(options.ChangePollInterval)} must be between 10 ms and 1 minute (was {options.ChangePollInterval}).");
+        }
+
+        if (options.TransientRetryCount is < 0 or > 10)
+        {
+            errors.Add($"{Prefix}{nameof(options.TransientRetryCount)} must be between 0 and 10 (was {options.TransientRetryCount}).");
+        }
+
+        return errors;
+    }
+
+    private static void AddIdentifierError(List<string> errors, string? value, string option)
+    {
+        if (SqlIdentifier.Check(value, Prefix + option) is { } error)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private static bool IsParseable(string connectionString)
+    {
+        try
+        {
+            _ = new SqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        catch (KeyNotFoundException)
+        {
+            return false;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+}
