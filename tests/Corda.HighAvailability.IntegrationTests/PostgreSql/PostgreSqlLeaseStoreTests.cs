@@ -133,17 +133,21 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
     public async Task The_listener_reconnects_after_losing_its_connection_and_wakes_waiters_that_may_have_missed_a_release()
     {
         var leader = await CreateStoreAsync();
-        var standby = await CreateStoreAsync();
+
+        // The standby's connections carry an application name of their own, so that the test terminates the
+        // standby's LISTEN backend and not the leader's (both stores listen; which started last is a race).
+        var application = "standby-" + Guid.NewGuid().ToString("N")[..8];
+        await using var standby = NewStore(options => options.ConnectionString = new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = application }.ToString());
         var token = (await leader.TryAcquireAsync(LeaseName, Holder("a"), LongLease, null, Ct)).Token!;
         await WhenWatchingAsync(standby, LeaseName);
-        var listener = await ListenerBackendAsync();
+        var listener = await ListenerBackendAsync(application);
         Assert.NotNull(listener);
 
         var duringOutage = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
         await ExecuteAsync($"SELECT pg_terminate_backend({listener})");
 
         Assert.True(await duringOutage.WaitAsync(TimeSpan.FromSeconds(10), Ct));
-        await PollAsync(async () => await ListenerBackendAsync() is { } pid && pid != listener, "the listener never reconnected");
+        await PollAsync(async () => await ListenerBackendAsync(application) is { } pid && pid != listener, "the listener never reconnected");
         var afterReconnect = standby.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(20), Ct);
         await Task.Delay(300, Ct);
         Assert.True(await leader.ReleaseAsync(token, Ct));
@@ -169,11 +173,15 @@ public sealed class PostgreSqlLeaseStoreTests(PostgresServer server) : LeaseStor
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.WaitForChangeAsync(LeaseName, TimeSpan.FromSeconds(1), Ct));
     }
 
-    private async Task<int?> ListenerBackendAsync()
+    private async Task<int?> ListenerBackendAsync(string application)
     {
         await using var connection = await OpenConnectionAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' ORDER BY backend_start DESC LIMIT 1";
+        command.CommandText = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = @application AND query LIKE 'LISTEN %' ORDER BY backend_start DESC LIMIT 1";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "application";
+        parameter.Value = application;
+        command.Parameters.Add(parameter);
         return await command.ExecuteScalarAsync(Ct) as int?;
     }
 
