@@ -17,14 +17,9 @@ internal sealed class SqlServerCheckpointOptionsValidator : IValidateOptions<Sql
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (ConnectionStringCheck.Check(options.ConnectionString, Prefix + nameof(options.ConnectionString), "Microsoft.Data.SqlClient", static value => _ = new SqlConnectionStringBuilder(value)) is { } connectionError)
         {
-            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is required.");
-        }
-        else if (!IsParseable(options.ConnectionString))
-        {
-            // Neither the value nor the parser's message is echoed: either may contain the password.
-            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is not a valid Microsoft.Data.SqlClient connection string.");
+            errors.Add(connectionError);
         }
 
         if (SqlIdentifier.Check(options.BinaryCollation, Prefix + nameof(options.BinaryCollation)) is { } collationError)
@@ -38,34 +33,5 @@ internal sealed class SqlServerCheckpointOptionsValidator : IValidateOptions<Sql
         }
 
         return errors;
-    }
-
-    private static bool IsParseable(string connectionString)
-    {
-        try
-        {
-            _ = new SqlConnectionStringBuilder(connectionString);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-        catch (KeyNotFoundException)
-        {
-            return false;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
     }
 }

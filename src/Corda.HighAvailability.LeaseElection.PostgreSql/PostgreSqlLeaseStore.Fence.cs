@@ -67,31 +67,12 @@ public sealed partial class PostgreSqlLeaseStore
         await using (check.ConfigureAwait(false))
         {
             AddToken(check.Parameters, token);
-            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                var current = await TryReadAsync(connection, transaction, token.LeaseName, cancellationToken).ConfigureAwait(false);
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                throw new LeaseFencedException(token, current);
-            }
-        }
-    }
-
-    /// <summary>Reads the row for the fencing exception; best effort, the refusal stands either way.</summary>
-    private async Task<LeaseRecord?> TryReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string leaseName, CancellationToken cancellationToken)
-    {
-        try
-        {
             var read = CreateCommand(connection, transaction, _sql.Read);
             await using (read.ConfigureAwait(false))
             {
-                AddName(read.Parameters, leaseName);
-                var (_, record) = await ReadRecordAsync(read, cancellationToken).ConfigureAwait(false);
-                return record;
+                AddName(read.Parameters, token.LeaseName);
+                await SqlLeaseRow.RequireCurrentGrantAsync(check, read, transaction, token, ReadTime, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (NpgsqlException)
-        {
-            return null;
         }
     }
 }

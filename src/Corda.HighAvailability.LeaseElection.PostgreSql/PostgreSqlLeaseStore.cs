@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using Corda.HighAvailability.LeaseElection.Fencing;
 using Corda.HighAvailability.LeaseElection.Sql;
@@ -261,20 +262,11 @@ public sealed partial class PostgreSqlLeaseStore : ISqlLeaseStore
     }
 
     /// <summary>Maps the first row of <c>succeeded, lease columns..., database now</c>.</summary>
-    private static async Task<(bool Succeeded, LeaseRecord? Record)> ReadRecordAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return (false, null);
-            }
+    private static Task<(bool Succeeded, LeaseRecord? Record)> ReadRecordAsync(DbCommand command, CancellationToken cancellationToken) =>
+        SqlLeaseRow.ReadFirstAsync(command, ReadTime, cancellationToken);
 
-            var (succeeded, record) = SqlLeaseRow.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));
-            return (succeeded, record);
-        }
-    }
+    /// <summary>Times are stored as timestamptz / datetimeoffset.</summary>
+    private static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <summary>The table (42P01) or its schema (3F000) does not exist.</summary>
     private static bool IsMissingTable(PostgresException exception) =>

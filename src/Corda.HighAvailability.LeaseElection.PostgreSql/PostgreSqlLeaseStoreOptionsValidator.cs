@@ -15,14 +15,9 @@ internal sealed class PostgreSqlLeaseStoreOptionsValidator : IValidateOptions<Po
     public static List<string> Check(PostgreSqlLeaseStoreOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (ConnectionStringCheck.Check(options.ConnectionString, Prefix + nameof(options.ConnectionString), "Npgsql", static value => _ = new NpgsqlConnectionStringBuilder(value)) is { } connectionError)
         {
-            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is required.");
-        }
-        else if (!IsParseable(options.ConnectionString))
-        {
-            // Neither the value nor the parser's message is echoed: either may contain the password.
-            errors.Add($"{Prefix}{nameof(options.ConnectionString)} is not a valid Npgsql connection string.");
+            errors.Add(connectionError);
         }
 
         AddIdentifierError(errors, options.SchemaName, nameof(options.SchemaName));
@@ -42,31 +37,6 @@ internal sealed class PostgreSqlLeaseStoreOptionsValidator : IValidateOptions<Po
         if (SqlIdentifier.Check(value, Prefix + option) is { } error)
         {
             errors.Add(error);
-        }
-    }
-
-    private static bool IsParseable(string connectionString)
-    {
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        catch (InvalidCastException)
-        {
-            return false;
-        }
-        catch (OverflowException)
-        {
-            return false;
         }
     }
 }

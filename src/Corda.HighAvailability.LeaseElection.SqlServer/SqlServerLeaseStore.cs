@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using System.Data;
 using Corda.HighAvailability.LeaseElection.Sql;
@@ -379,20 +380,11 @@ public sealed partial class SqlServerLeaseStore : ISqlLeaseStore
     }
 
     /// <summary>Maps the first row of <c>succeeded, lease columns..., database now</c>.</summary>
-    private static async Task<(bool Succeeded, LeaseRecord? Record)> ReadRecordAsync(SqlCommand command, CancellationToken cancellationToken)
-    {
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return (false, null);
-            }
+    private static Task<(bool Succeeded, LeaseRecord? Record)> ReadRecordAsync(DbCommand command, CancellationToken cancellationToken) =>
+        SqlLeaseRow.ReadFirstAsync(command, ReadTime, cancellationToken);
 
-            var (succeeded, record) = SqlLeaseRow.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));
-            return (succeeded, record);
-        }
-    }
+    /// <summary>Times are stored as timestamptz / datetimeoffset.</summary>
+    private static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <summary>Error 208, "Invalid object name": the table, or its schema, does not exist.</summary>
     internal static bool IsMissingTable(SqlException exception) => exception.Number == InvalidObjectName;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Corda.HighAvailability.LeaseElection.Fencing;
 using Corda.HighAvailability.LeaseElection.Storage;
 
 namespace Corda.HighAvailability.LeaseElection.Sql;
@@ -39,6 +40,53 @@ internal static class SqlLeaseRow
 
         // PostgreSQL answers a boolean, SQLite a row count from changes().
         return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 1, record);
+    }
+
+    /// <summary>Runs <paramref name="command"/> and maps its first row; <c>(false, null)</c> when it returns none.</summary>
+    /// <param name="command">A statement returning <c>succeeded, columns..., database now</c>.</param>
+    /// <param name="readTime">Reads a time column the way the provider stores it.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Whether the write applied, and the row.</returns>
+    public static async Task<(bool Succeeded, LeaseRecord? Record)> ReadFirstAsync(DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTime, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (false, null);
+            }
+
+            var (succeeded, record) = Read(reader, readTime);
+            return (succeeded, record);
+        }
+    }
+
+    /// <summary>
+    /// The end of a fenced transaction's check: when <paramref name="check"/> (the last statement, taking its lock on
+    /// the lease row) finds no current grant, the transaction is rolled back and <see cref="LeaseFencedException"/>
+    /// thrown, with the row as <paramref name="read"/> sees it when that read succeeds (best effort: the refusal
+    /// stands either way).
+    /// </summary>
+    public static async Task RequireCurrentGrantAsync(DbCommand check, DbCommand read, DbTransaction transaction, LeaseToken token, Func<DbDataReader, int, DateTimeOffset> readTime, CancellationToken cancellationToken)
+    {
+        if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        LeaseRecord? current = null;
+        try
+        {
+            (_, current) = await ReadFirstAsync(read, readTime, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // Only for the message.
+        }
+
+        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        throw new LeaseFencedException(token, current);
     }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
