@@ -65,7 +65,12 @@ internal sealed class Candidate : IDisposable
     }
 
     /// <summary>The first event (already received or still to come) that matches; fails the test after <paramref name="timeout"/>.</summary>
-    public async Task<CandidateEvent> WaitForAsync(Func<CandidateEvent, bool> match, TimeSpan timeout, string what)
+    public async Task<CandidateEvent> WaitForAsync(Func<CandidateEvent, bool> match, TimeSpan timeout, string what) =>
+        await TryWaitForAsync(match, timeout)
+        ?? throw new Xunit.Sdk.XunitException($"{Identity}: no {what} within {timeout.TotalSeconds:0.#} s. Events: {string.Join(", ", Events().Select(e => e.Name + "@" + e.Epoch))}. Stderr: {Stderr}");
+
+    /// <summary>The first event (already received or still to come) that matches, or <see langword="null"/> after <paramref name="timeout"/>.</summary>
+    public async Task<CandidateEvent?> TryWaitForAsync(Func<CandidateEvent, bool> match, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -81,7 +86,7 @@ internal sealed class Candidate : IDisposable
             var remaining = timeout - deadline.Elapsed;
             if (remaining <= TimeSpan.Zero)
             {
-                Assert.Fail($"{Identity}: no {what} within {timeout.TotalSeconds:0.#} s. Events: {string.Join(", ", Events().Select(e => e.Name + "@" + e.Epoch))}. Stderr: {Stderr}");
+                return null;
             }
 
             await _arrived.WaitAsync(remaining < TimeSpan.FromMilliseconds(200) ? remaining : TimeSpan.FromMilliseconds(200));
