@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Corda.HighAvailability.LeaseElection.PostgreSql;
+using Corda.HighAvailability.LeaseElection.SqlServer;
 using Corda.HighAvailability.LeaseElection.Sqlite;
 using Corda.HighAvailability.Tool.Drill;
 using Microsoft.Data.SqlClient;
@@ -89,8 +90,16 @@ internal static class ProviderTable
             DisplayName: "SQL Server",
             Example: "Server=db;Database=corda;User Id=corda;Password=...",
             NewConnection: connectionString => new SqlConnection(connectionString),
-            // No SQL Server lease store exists yet: the lease commands and the drill refuse it with a usage error.
-            Lease: null,
+            Lease: new LeaseWiring(
+                CreateStore: (connectionString, table) => new SqlServerLeaseStore(
+                    Configured(new SqlServerLeaseStoreOptions { ConnectionString = connectionString }, o => o.TableName = table ?? o.TableName),
+                    TimeProvider.System),
+                Use: (builder, connectionString, table) => builder.UseSqlServer(connectionString, o => o.TableName = table ?? o.TableName),
+                // A server never creates a missing database on connect.
+                ForExistingDatabase: connectionString => connectionString,
+                // Parsed by the store's options validation, never opened.
+                SchemaPlaceholder: "Server=localhost;Database=corda",
+                Drill: DrillSql.SqlServer),
             Checkpoints: (builder, connectionString) => builder.UseSqlServer(connectionString)),
         _ => throw new UnreachableException($"No provider table row for provider {kind}; add one to {nameof(ProviderTable)}."),
     };

@@ -4,8 +4,9 @@ using Corda.HighAvailability.Tool.Providers;
 namespace Corda.HighAvailability.IntegrationTests.Processes;
 
 /// <summary>
-/// <c>--provider</c> on the lease commands and the drill: a provider without a lease store, or an unknown name, is a
-/// usage error that names it and the providers that work; and the tool's provider table covers every provider.
+/// <c>--provider</c> on the lease commands, the drill and the checkpoint verifier: a provider without the capability,
+/// or an unknown name, is a usage error that names it and the providers that work; SQL Server is accepted for lease
+/// election (it fails only on the connection here); and the tool's provider table covers every provider.
 /// </summary>
 [Collection(ProcessesCollection.Name)]
 public sealed class ProviderCommandTests
@@ -13,20 +14,49 @@ public sealed class ProviderCommandTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData("lease", "status", "--provider", "sqlserver", "--connection", "Server=db;Database=corda")]
-    [InlineData("lease", "release", "--provider", "sqlserver", "--connection", "Server=db;Database=corda")]
-    [InlineData("lease", "schema", "--provider", "sqlserver")]
-    [InlineData("lease", "status", "-p", "mssql", "-c", "Server=db;Database=corda")]
-    [InlineData("drill", "--provider", "sqlserver", "--connection", "Server=db;Database=corda")]
-    [InlineData("drill", "--provider", "sqlserver")]
-    public async Task SQL_Server_for_lease_election_is_a_usage_error_naming_it_and_the_providers_that_work(params string[] arguments)
+    [InlineData("checkpoints", "verify", "--provider", "sqlite", "--connection", "Data Source=x.db")]
+    [InlineData("checkpoints", "verify", "-p", "SQLite", "-c", "Data Source=x.db")]
+    public async Task A_provider_without_the_capability_is_a_usage_error_naming_it_and_the_providers_that_work(params string[] arguments)
     {
         var run = await CordaHaTool.RunAsync(Timeout, arguments);
 
         var line = AssertUsageError(run);
-        Assert.Contains("--provider sqlserver", line, StringComparison.Ordinal);
-        Assert.Contains("lease election on SQL Server is not available yet", line, StringComparison.Ordinal);
-        Assert.Contains("sqlite|postgres", line, StringComparison.Ordinal);
+        Assert.Contains("--provider sqlite", line, StringComparison.Ordinal);
+        Assert.Contains("checkpoint verification on SQLite is not available yet", line, StringComparison.Ordinal);
+        Assert.Contains("postgres|sqlserver", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("lease", "status", "--provider", "sqlserver")]
+    [InlineData("lease", "release", "--provider", "sqlserver")]
+    [InlineData("lease", "status", "-p", "mssql")]
+    [InlineData("drill", "--provider", "sqlserver", "--lease-duration", "1s", "--candidates", "2", "--kills", "1")]
+    public async Task SQL_Server_for_lease_election_is_accepted_and_fails_only_on_the_connection(params string[] arguments)
+    {
+        var run = await CordaHaTool.RunAsync(Timeout, [.. arguments, "--connection", "Server=tcp:127.0.0.1,1;Database=corda;User Id=sa;Password=hunter2;Connect Timeout=2;Encrypt=false"]);
+
+        // The connection exit code with one line on stderr; the drill prints its header before it connects.
+        Assert.True(run.ExitCode == ExitCodes.UsageOrConnection, run.ToString());
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("corda-ha: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not available", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unknown provider", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", run.Stderr + run.Stdout, StringComparison.Ordinal);
+        if (arguments[0] == "lease")
+        {
+            Assert.Empty(run.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task SQL_Server_schema_needs_no_connection_and_the_drill_on_it_needs_one()
+    {
+        var schema = await CordaHaTool.RunAsync(Timeout, "lease", "schema", "--provider", "sqlserver");
+        Assert.True(schema.ExitCode == ExitCodes.Success, schema.ToString());
+        Assert.Contains("CREATE TABLE dbo.corda_ha_lease", schema.Stdout, StringComparison.Ordinal);
+
+        var drill = await CordaHaTool.RunAsync(Timeout, "drill", "--provider", "sqlserver");
+        Assert.Contains("--provider sqlserver needs --connection", AssertUsageError(drill), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -39,7 +69,7 @@ public sealed class ProviderCommandTests
         var line = AssertUsageError(run);
         Assert.Contains($"Unknown provider '{arguments[Array.IndexOf(arguments, "--provider") + 1]}'", line, StringComparison.Ordinal);
         Assert.All(ProviderTable.All, provider => Assert.Contains(provider.Name, line, StringComparison.Ordinal));
-        Assert.Contains("this command takes sqlite|postgres", line, StringComparison.Ordinal);
+        Assert.Contains("this command takes sqlite|postgres|sqlserver", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,8 +79,8 @@ public sealed class ProviderCommandTests
         var drill = await CordaHaTool.RunAsync(Timeout, "drill", "--help");
         var verify = await CordaHaTool.RunAsync(Timeout, "checkpoints", "verify", "--help");
 
-        Assert.Contains("--provider <sqlite|postgres>", lease.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--provider <sqlite|postgres>", drill.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--provider <sqlite|postgres|sqlserver>", lease.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--provider <sqlite|postgres|sqlserver>", drill.Stdout, StringComparison.Ordinal);
         Assert.Contains("--provider <postgres|sqlserver>", verify.Stdout, StringComparison.Ordinal);
     }
 
