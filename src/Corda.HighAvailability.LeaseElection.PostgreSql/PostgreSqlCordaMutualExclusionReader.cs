@@ -1,4 +1,4 @@
-using Corda.HighAvailability.Data;
+using Corda.HighAvailability.LeaseElection.Sql;
 using Corda.HighAvailability.LeaseElection.CordaMutualExclusion;
 using Npgsql;
 using NpgsqlTypes;
@@ -26,26 +26,14 @@ public sealed class PostgreSqlCordaMutualExclusionReader : ICordaMutualExclusion
     public PostgreSqlCordaMutualExclusionReader(PostgreSqlCordaMutualExclusionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        const string prefix = nameof(PostgreSqlCordaMutualExclusionOptions) + ".";
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ArgumentException($"{prefix}{nameof(options.ConnectionString)} is required.", nameof(options));
-        }
-
-        var schema = SqlIdentifier.Validate(options.SchemaName, prefix + nameof(options.SchemaName));
-        var table = SqlIdentifier.Validate(options.TableName, prefix + nameof(options.TableName));
-        if (options.CommandTimeout < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException($"{prefix}{nameof(options.CommandTimeout)} must be at least 1 second.", nameof(options));
-        }
-
+        var (table, timeoutSeconds) = CordaMutualExclusionSql.Check(nameof(PostgreSqlCordaMutualExclusionOptions), options.ConnectionString, options.SchemaName, options.TableName, options.CommandTimeout);
         _connectionString = options.ConnectionString;
         _timeZone = string.IsNullOrEmpty(options.TimeZone) ? null : options.TimeZone;
-        _commandTimeoutSeconds = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
+        _commandTimeoutSeconds = timeoutSeconds;
         Read = $"""
             SELECT machine_name, pid, mutual_exclusion_timestamp::timestamp, version,
                    (clock_timestamp() AT TIME ZONE COALESCE(@time_zone, current_setting('TimeZone')))::timestamp
-            FROM {schema}.{table}
+            FROM {table}
             WHERE mutual_exclusion_id = @id
             """;
     }
@@ -69,22 +57,7 @@ public sealed class PostgreSqlCordaMutualExclusionReader : ICordaMutualExclusion
                 command.Parameters.Add(new NpgsqlParameter("time_zone", NpgsqlDbType.Text) { Value = (object?)_timeZone ?? DBNull.Value });
                 try
                 {
-                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            return null;
-                        }
-
-                        return new CordaMutualExclusionRow(
-                            reader.GetString(0).TrimEnd(),
-                            reader.GetString(1).TrimEnd(),
-                            reader.GetDateTime(2),
-                            reader.GetInt64(3),
-                            reader.GetDateTime(4),
-                            waitInterval);
-                    }
+                    return await CordaMutualExclusionSql.ReadRowAsync(command, waitInterval, cancellationToken).ConfigureAwait(false);
                 }
                 catch (PostgresException ex) when (ex.SqlState is UndefinedTable or UndefinedSchema)
                 {

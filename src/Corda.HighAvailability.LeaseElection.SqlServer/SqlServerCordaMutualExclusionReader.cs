@@ -1,5 +1,5 @@
 using System.Data;
-using Corda.HighAvailability.Data;
+using Corda.HighAvailability.LeaseElection.Sql;
 using Corda.HighAvailability.LeaseElection.CordaMutualExclusion;
 using Microsoft.Data.SqlClient;
 
@@ -22,24 +22,12 @@ public sealed class SqlServerCordaMutualExclusionReader : ICordaMutualExclusionR
     public SqlServerCordaMutualExclusionReader(SqlServerCordaMutualExclusionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        const string prefix = nameof(SqlServerCordaMutualExclusionOptions) + ".";
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ArgumentException($"{prefix}{nameof(options.ConnectionString)} is required.", nameof(options));
-        }
-
-        var schema = SqlIdentifier.Validate(options.SchemaName, prefix + nameof(options.SchemaName));
-        var table = SqlIdentifier.Validate(options.TableName, prefix + nameof(options.TableName));
-        if (options.CommandTimeout < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException($"{prefix}{nameof(options.CommandTimeout)} must be at least 1 second.", nameof(options));
-        }
-
+        var (table, timeoutSeconds) = CordaMutualExclusionSql.Check(nameof(SqlServerCordaMutualExclusionOptions), options.ConnectionString, options.SchemaName, options.TableName, options.CommandTimeout);
         _connectionString = options.ConnectionString;
-        _commandTimeoutSeconds = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
+        _commandTimeoutSeconds = timeoutSeconds;
         Read = $"""
             SELECT machine_name, pid, CAST(mutual_exclusion_timestamp AS datetime2), version, SYSDATETIME()
-            FROM {schema}.{table}
+            FROM {table}
             WHERE mutual_exclusion_id = @id;
             """;
     }
@@ -62,22 +50,7 @@ public sealed class SqlServerCordaMutualExclusionReader : ICordaMutualExclusionR
                 command.Parameters.Add(new SqlParameter("@id", SqlDbType.NChar, 255) { Value = CordaMutualExclusionDefaults.RowId });
                 try
                 {
-                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            return null;
-                        }
-
-                        return new CordaMutualExclusionRow(
-                            reader.GetString(0).TrimEnd(),
-                            reader.GetString(1).TrimEnd(),
-                            reader.GetDateTime(2),
-                            reader.GetInt64(3),
-                            reader.GetDateTime(4),
-                            waitInterval);
-                    }
+                    return await CordaMutualExclusionSql.ReadRowAsync(command, waitInterval, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SqlException ex) when (SqlServerLeaseStore.IsMissingTable(ex))
                 {

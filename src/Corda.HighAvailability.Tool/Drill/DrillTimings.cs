@@ -10,9 +10,6 @@ internal static class DrillTimings
 
     public static TimeSpan RetryPeriod(TimeSpan leaseDuration) => leaseDuration / 7.5;
 
-    /// <summary>The fenced-write time limit the library derives by default: half of lease − renew deadline.</summary>
-    public static TimeSpan FencedWriteTimeout(TimeSpan leaseDuration) => (leaseDuration - RenewDeadline(leaseDuration)) / 2;
-
     /// <summary>How long any single wait of the drill may take before it is declared failed.</summary>
     public static TimeSpan WaitBound(TimeSpan leaseDuration) => leaseDuration * 10;
 

@@ -162,7 +162,9 @@ internal sealed class DrillWriterService : BackgroundService
                 await Task.Delay(PollInterval, _time, timeout.Token).ConfigureAwait(false);
             }
 
-            await _store.ExecuteFencedAsync(token, DrillTimings.FencedWriteTimeout(_settings.LeaseDuration), InsertAsync, timeout.Token).ConfigureAwait(false);
+            // The point is the epoch check, not the time limit: a whole lease, so that a busy SQLite write lock cannot turn a
+            // refusal into a timeout.
+            await _store.ExecuteFencedAsync(token, _settings.LeaseDuration, InsertAsync, timeout.Token).ConfigureAwait(false);
             return (StaleWriteOutcomes.Accepted, "a write under a superseded grant was committed");
         }
         catch (LeaseFencedException)
