@@ -39,16 +39,32 @@ if ! has_libfaketime; then
     fail "libfaketime (libfaketime.so.1) not found: install the Debian package 'faketime' (as root)"
   fi
 fi
+# The broker probes' real parts (Artemis itself is not packaged for Debian): RabbitMQ with its AMQP 1.0 plugin, and a
+# Jolokia agent on Jetty in front of a JVM fixture that registers MBeans under Artemis' names (needs a JDK for javac).
+missing_debs=()
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing_debs+=(rabbitmq-server)
+[ -e /usr/share/java/jolokia-core.jar ] || missing_debs+=(libjolokia-core-java)
+[ -e /usr/share/java/jetty9-server.jar ] || missing_debs+=(libjetty9-java)
+command -v javac >/dev/null 2>&1 || missing_debs+=(default-jdk-headless)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the Debian packages ${missing_debs[*]} (the broker probe tests start RabbitMQ and a Jolokia agent)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+  else
+    fail "missing Debian packages for the broker probe tests: ${missing_debs[*]} (install them as root)"
+  fi
+fi
 if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres >/dev/null 2>&1; then
   fail "running as root needs the 'postgres' user to start PostgreSQL (it refuses to run as root): install the Debian package 'postgresql'"
 fi
 
-# Servers left behind by a test run that was itself killed: the fixture names its directories corda-ha-pg-* and
-# writes its test process's pid into owner.pid. Only directories whose owner is gone are removed, so that a second
+# Servers left behind by a test run that was itself killed: the fixtures name their directories corda-ha-pg-*,
+# corda-ha-rabbitmq-* or corda-ha-jolokia-* and write their test process's pid into owner.pid. Only directories whose owner is gone are removed, so that a second
 # run on the same machine (a developer's, another worktree's) keeps its servers.
 cleanup() {
   local dir owner
-  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-*; do
+  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-* "${TMPDIR:-/tmp}"/corda-ha-rabbitmq-* "${TMPDIR:-/tmp}"/corda-ha-jolokia-*; do
     [ -d "$dir" ] || continue
     owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
     if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi
