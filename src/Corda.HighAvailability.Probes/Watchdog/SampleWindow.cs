@@ -10,7 +10,7 @@ internal sealed class SampleWindow(int capacity, TimeSpan maxAge, TimeProvider t
 
     public void Add(long timestamp, RunResult run)
     {
-        _samples.Enqueue(new Sample(timestamp, run.Elapsed.TotalSeconds, run.Failed));
+        _samples.Enqueue(new Sample(timestamp, run.Elapsed.Ticks, run.Failed));
         while (_samples.Count > capacity)
         {
             _samples.Dequeue();
@@ -26,7 +26,7 @@ internal sealed class SampleWindow(int capacity, TimeSpan maxAge, TimeProvider t
         }
 
         var failures = 0;
-        var latencies = new List<double>(_samples.Count);
+        var latencies = new List<long>(_samples.Count);
         foreach (var sample in _samples)
         {
             if (sample.Failed)
@@ -35,7 +35,7 @@ internal sealed class SampleWindow(int capacity, TimeSpan maxAge, TimeProvider t
             }
             else
             {
-                latencies.Add(sample.Seconds);
+                latencies.Add(sample.Ticks);
             }
         }
 
@@ -46,12 +46,12 @@ internal sealed class SampleWindow(int capacity, TimeSpan maxAge, TimeProvider t
     }
 
     /// <summary>The nearest-rank percentile: the smallest sample at or above <paramref name="percentile"/> of them.</summary>
-    internal static TimeSpan? Rank(List<double> sorted, double percentile) =>
+    internal static TimeSpan? Rank(List<long> sorted, double percentile) =>
         sorted.Count == 0
             ? null
-            : TimeSpan.FromSeconds(sorted[Math.Clamp((int)Math.Ceiling(percentile * sorted.Count) - 1, 0, sorted.Count - 1)]);
+            : TimeSpan.FromTicks(sorted[Math.Clamp((int)Math.Ceiling(percentile * sorted.Count) - 1, 0, sorted.Count - 1)]);
 
-    private readonly record struct Sample(long Timestamp, double Seconds, bool Failed);
+    private readonly record struct Sample(long Timestamp, long Ticks, bool Failed);
 }
 
 /// <summary>What the window holds: runs, failed runs, and the median and p99 latency of the runs that answered.</summary>
