@@ -43,7 +43,9 @@ internal sealed class ProbeJudge
         _window.Add(timestamp, run);
         _consecutiveFailures = run.Failed ? _consecutiveFailures + 1 : 0;
         var summary = _window.Summarize(timestamp);
-        var (judged, reason) = Judge(run, summary);
+        // A first run is often slow for reasons that do not last (JIT, connection set-up, cold caches): whether it
+        // answered sets the first status, its latency does not.
+        var (judged, reason) = Judge(run, summary, judgeLatency: _status is not null);
         var previous = _status;
         Follow(judged);
         if (_status == judged || _status != previous)
@@ -93,7 +95,7 @@ internal sealed class ProbeJudge
         }
     }
 
-    private (HealthStatus Status, string Reason) Judge(RunResult run, WindowSummary summary)
+    private (HealthStatus Status, string Reason) Judge(RunResult run, WindowSummary summary, bool judgeLatency)
     {
         var unhealthy = new List<string>();
         var degraded = new List<string>();
@@ -101,11 +103,11 @@ internal sealed class ProbeJudge
         {
             unhealthy.Add(run.Description ?? "The run failed.");
         }
-        else if (_options.UnhealthyLatency is { } limit && run.Elapsed > limit)
+        else if (judgeLatency && _options.UnhealthyLatency is { } limit && run.Elapsed > limit)
         {
             unhealthy.Add($"The last run took {ProbeReport.FormatMilliseconds(run.Elapsed)}, above {nameof(WatchdogOptions.UnhealthyLatency)} ({ProbeReport.FormatTimeSpan(limit)}).");
         }
-        else if (run.Elapsed > _options.DegradedLatency)
+        else if (judgeLatency && run.Elapsed > _options.DegradedLatency)
         {
             degraded.Add($"The last run took {ProbeReport.FormatMilliseconds(run.Elapsed)}, above {nameof(WatchdogOptions.DegradedLatency)} ({ProbeReport.FormatTimeSpan(_options.DegradedLatency)}).");
         }
