@@ -67,6 +67,9 @@ internal sealed class Watchdog
     /// <summary>The verdict of the latest round.</summary>
     public WatchdogVerdict Verdict => Volatile.Read(ref _verdict);
 
+    /// <summary>Whether no run is in flight, not even one left behind at its timeout.</summary>
+    public bool IsIdle => _probes.All(p => p.InFlight is null or { IsCompleted: true });
+
     /// <summary>
     /// Runs one round. Returns after every probe has returned or <see cref="WatchdogOptions.ProbeTimeout"/> has passed
     /// on the host's clock, whichever is first; the deadline is armed before this method first yields.

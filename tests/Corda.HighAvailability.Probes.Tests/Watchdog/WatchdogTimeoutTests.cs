@@ -98,7 +98,7 @@ public sealed class WatchdogTimeoutTests
             await round.WaitAsync(Wait, Ct);
 
             // Cancelled at the deadline, it returns by itself soon after; rounds are a period apart in a host.
-            await WaitUntilAsync(() => Volatile.Read(ref cancelled) == i);
+            await WaitUntilAsync(() => Volatile.Read(ref cancelled) == i && harness.Watchdog.IsIdle);
         }
 
         var verdict = await harness.VerdictAsync();
