@@ -84,22 +84,33 @@ public sealed class WatchdogRealPartsTests
         await host.StopAsync(Ct);
     }
 
-    /// <summary>Polls the verdict as a load balancer would until it reads <paramref name="status"/>.</summary>
-    internal static async Task<HealthReportEntry> WaitForAsync(IHost host, HealthStatus status, string name = WatchdogHealthCheckBuilderExtensions.DefaultName)
+    /// <summary>Polls the watchdog's verdict as a load balancer would until it reads <paramref name="status"/>.</summary>
+    internal static async Task<HealthReportEntry> WaitForAsync(IHost host, HealthStatus status)
+    {
+        const string name = WatchdogHealthCheckBuilderExtensions.DefaultName;
+        var report = await WaitForAsync(host, status, r => r.Name == name, name);
+        return report.Entries[name];
+    }
+
+    /// <summary>Polls the checks tagged <paramref name="tag"/> until their report reads <paramref name="status"/>.</summary>
+    internal static Task<HealthReport> WaitForAsync(IHost host, HealthStatus status, string tag) =>
+        WaitForAsync(host, status, r => r.Tags.Contains(tag), "tag " + tag);
+
+    private static async Task<HealthReport> WaitForAsync(IHost host, HealthStatus status, Func<HealthCheckRegistration, bool> predicate, string what)
     {
         var health = host.Services.GetRequiredService<HealthCheckService>();
         var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
-            var report = await health.CheckHealthAsync(r => r.Name == name, Ct);
-            var entry = report.Entries[name];
-            if (entry.Status == status)
+            var report = await health.CheckHealthAsync(predicate, Ct);
+            var described = string.Join("; ", report.Entries.Select(e => $"{e.Key} {e.Value.Status}: {e.Value.Description}"));
+            if (report.Status == status)
             {
-                TestContext.Current.TestOutputHelper?.WriteLine($"{TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s: {entry.Status}: {entry.Description}");
-                return entry;
+                TestContext.Current.TestOutputHelper?.WriteLine($"{TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s: {what} {report.Status}: {described}");
+                return report;
             }
 
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < Wait, $"the watchdog did not turn {status} within {Wait.TotalSeconds} s; last: {entry.Status}: {entry.Description}");
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < Wait, $"{what} did not turn {status} within {Wait.TotalSeconds} s; last: {report.Status}: {described}");
             await Task.Delay(20, Ct);
         }
     }

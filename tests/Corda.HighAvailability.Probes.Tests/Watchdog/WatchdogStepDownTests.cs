@@ -20,6 +20,8 @@ public sealed class WatchdogStepDownTests : IDisposable
     private readonly TempDirectory _directory = new();
     private readonly string _leaseName = "watchdog-" + Guid.NewGuid().ToString("N")[..12];
 
+    private const string ReadyTag = "ready";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class WatchdogStepDownTests : IDisposable
         await electorA.WaitForLeadershipAsync(Ct).WaitAsync(Wait, Ct);
         await hostB.StartAsync(Ct);
         await WatchdogRealPartsTests.WaitForAsync(hostB, HealthStatus.Healthy);
-        Assert.Equal(HealthStatus.Healthy, (await ReadinessAsync(hostA)).Status);
+        await WatchdogRealPartsTests.WaitForAsync(hostA, HealthStatus.Healthy, ReadyTag);
         Assert.Equal(HealthStatus.Unhealthy, (await ReadinessAsync(hostB)).Status); // A healthy standby is not ready.
         Assert.False(electorB.IsLeader);
 
@@ -51,7 +53,7 @@ public sealed class WatchdogStepDownTests : IDisposable
         var verdictA = await WatchdogRealPartsTests.WaitForAsync(hostA, HealthStatus.Unhealthy);
         Assert.Contains("'broker' is unhealthy", verdictA.Description, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Unhealthy, (await ReadinessAsync(hostA)).Status);
-        Assert.Equal(HealthStatus.Healthy, (await ReadinessAsync(hostB)).Status);
+        await WatchdogRealPartsTests.WaitForAsync(hostB, HealthStatus.Healthy, ReadyTag);
 
         // A's broker back: A is healthy again, as a standby; B keeps leading (no flapping back).
         brokerA.Start();
@@ -70,7 +72,7 @@ public sealed class WatchdogStepDownTests : IDisposable
     }
 
     private static async Task<HealthReport> ReadinessAsync(IHost host) =>
-        await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains("ready"), Ct);
+        await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(ReadyTag), Ct);
 
     /// <summary>A node host as the README wires it: readiness = leader and broker healthy (through the watchdog).</summary>
     private IHost BuildHost(string identity, int brokerPort)
@@ -78,9 +80,9 @@ public sealed class WatchdogStepDownTests : IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddHealthChecks()
-            .AddCordaTcpProbe(o => { o.Host = "127.0.0.1"; o.Port = brokerPort; o.Timeout = TimeSpan.FromSeconds(1); }, name: "broker", tags: ["watchdog"])
-            .AddCordaWatchdog(tags: [HealthCheckFailoverPolicyOptions.DefaultTag, "ready"])
-            .AddCordaLeaseLeader(tags: ["ready"]);
+            .AddCordaTcpProbe(o => { o.Host = "127.0.0.1"; o.Port = brokerPort; o.Timeout = TimeSpan.FromMilliseconds(400); }, name: "broker", tags: ["watchdog"])
+            .AddCordaWatchdog(tags: [HealthCheckFailoverPolicyOptions.DefaultTag, ReadyTag])
+            .AddCordaLeaseLeader(tags: [ReadyTag]);
         builder.Services.AddCordaHa(ha =>
         {
             ha.AddLeaseElection(o =>
@@ -101,8 +103,8 @@ public sealed class WatchdogStepDownTests : IDisposable
             ha.AddWatchdog(o =>
             {
                 o.HealthCheckTags.Add("watchdog");
-                o.Period = TimeSpan.FromMilliseconds(250);
-                o.ProbeTimeout = TimeSpan.FromMilliseconds(250);
+                o.Period = TimeSpan.FromMilliseconds(500);
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
                 o.DegradedLatency = TimeSpan.FromSeconds(1);
             });
         });
