@@ -130,7 +130,7 @@ internal sealed class Watchdog
         probe.HungLogged = false;
         probe.InFlightSince = _time.GetTimestamp();
 
-        // On the thread pool: a probe that blocks before its first await must not hold up the loop or the others.
+        // On the thread pool: a probe whose synchronous part blocks must not hold up the loop or the others.
         probe.InFlight = Task.Run(() => RunTracedAsync(probe, token), CancellationToken.None);
         return probe.InFlight;
     }
