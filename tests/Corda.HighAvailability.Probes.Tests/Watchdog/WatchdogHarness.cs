@@ -29,10 +29,23 @@ internal sealed class WatchdogHarness : IAsyncDisposable
         Action<WatchdogOptions> configure,
         Action<WatchdogBuilder, FakeTimeProvider>? probes = null,
         Action<IHealthChecksBuilder>? checks = null,
-        HealthStatus? failureStatus = null)
+        HealthStatus? failureStatus = null,
+        Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider();
-        var services = new ServiceCollection().AddLogging();
+        var collection = new ServiceCollection().AddLogging();
+        services?.Invoke(collection);
+        return Create(collection, time, configure, probes, checks, failureStatus);
+    }
+
+    private static WatchdogHarness Create(
+        IServiceCollection services,
+        FakeTimeProvider time,
+        Action<WatchdogOptions> configure,
+        Action<WatchdogBuilder, FakeTimeProvider>? probes,
+        Action<IHealthChecksBuilder>? checks,
+        HealthStatus? failureStatus)
+    {
         services.AddSingleton<TimeProvider>(time);
         var health = services.AddHealthChecks();
         checks?.Invoke(health);

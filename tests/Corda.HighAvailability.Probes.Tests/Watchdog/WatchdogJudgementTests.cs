@@ -1,6 +1,8 @@
 using Corda.HighAvailability.Probes.Watchdog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Corda.HighAvailability.Probes.Tests.Watchdog;
 
@@ -217,6 +219,32 @@ public sealed class WatchdogJudgementTests
 
         // JIT, connection set-up and cold caches make first runs slow: only whether it answered sets the first status.
         Assert.Equal(HealthStatus.Healthy, (await harness.VerdictAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Status_transitions_are_logged_worse_as_warnings_and_better_as_information()
+    {
+        ScriptedWork work = null!;
+        await using var harness = WatchdogHarness.Create(
+            _ => { },
+            (b, time) => b.AddWorkProbe("flow", (work = new ScriptedWork(time)).RunAsync),
+            services: s => s.AddFakeLogging());
+        var logs = harness.Provider.GetFakeLogCollector();
+
+        await harness.RoundAsync();
+        work.Fail = true;
+        await harness.RoundsAsync(3);
+        work.Fail = false;
+        await harness.RoundsAsync(16); // Healthy once fewer than 20 % of the window failed (3 of 16) and RecoverAfter runs agree.
+
+        var transitions = logs.GetSnapshot().Where(r => r.Id.Id is >= 3100 and <= 3104).Select(r => (r.Id.Id, r.Level)).ToList();
+        Assert.Equal(
+            [(3102, LogLevel.Information), (3104, LogLevel.Information), // first judgement, first verdict
+             (3100, LogLevel.Warning), (3103, LogLevel.Warning),         // Healthy -> Unhealthy
+             (3101, LogLevel.Information), (3104, LogLevel.Information), // -> Degraded while the failures are in the window
+             (3101, LogLevel.Information), (3104, LogLevel.Information)], // -> Healthy
+            transitions);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 3100 && r.Message.Contains("'flow' is now Unhealthy (was Healthy)", StringComparison.Ordinal));
     }
 
     [Fact]
