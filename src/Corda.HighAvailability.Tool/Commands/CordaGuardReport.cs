@@ -66,18 +66,23 @@ internal sealed class CordaGuardReport
         _ => null,
     };
 
-    public static async Task<CordaGuardReport> ReadAsync(ProviderKind provider, CordaGuardRequest request, LeaseRecord? lease, CancellationToken cancellationToken)
+    /// <summary>Refuses <c>--corda-*</c> location options on a provider without Corda's table, before anything is opened.</summary>
+    public static void RefuseIfNotApplicable(ProviderKind provider, CordaGuardRequest request)
     {
         var row = ProviderTable.Get(provider);
-        if (row.RequireLease().CordaGuard is not { } wiring)
+        if (request.Explicit && row.RequireLease().CordaGuard is null)
         {
-            if (request.Explicit)
-            {
-                throw new ToolException(
-                    ExitCodes.UsageOrConnection,
-                    $"--corda-connection, --corda-schema, --corda-table and --corda-time-zone need --provider postgres or sqlserver: a Corda node's database is never {row.DisplayName}.");
-            }
+            throw new ToolException(
+                ExitCodes.UsageOrConnection,
+                $"--corda-connection, --corda-schema, --corda-table and --corda-time-zone need --provider postgres or sqlserver: a Corda node's database is never {row.DisplayName}.");
+        }
+    }
 
+    public static async Task<CordaGuardReport> ReadAsync(ProviderKind provider, CordaGuardRequest request, LeaseRecord? lease, CancellationToken cancellationToken)
+    {
+        RefuseIfNotApplicable(provider, request);
+        if (ProviderTable.Get(provider).RequireLease().CordaGuard is not { } wiring)
+        {
             return new CordaGuardReport(CordaGuardState.NotApplicable, null, request.WaitInterval, null, null);
         }
 

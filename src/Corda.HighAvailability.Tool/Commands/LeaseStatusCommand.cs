@@ -41,6 +41,7 @@ internal static class LeaseStatusCommand
 
     private static async Task<int> RunAsync(StatusRequest request, CancellationToken cancellationToken)
     {
+        CordaGuardReport.RefuseIfNotApplicable(request.Provider, request.Corda);
         var store = StoreFactory.CreateStore(request.Provider, StoreFactory.ForExistingDatabase(request.Provider, request.Connection), request.Table);
         await using (store.ConfigureAwait(false))
         {
