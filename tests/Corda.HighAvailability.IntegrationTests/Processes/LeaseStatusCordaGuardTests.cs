@@ -231,6 +231,55 @@ public sealed class LeaseStatusCordaGuardTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_runtime_user_with_rights_on_the_lease_table_only_sees_the_lease_and_a_warning_until_granted_SELECT_on_Corda_s_table()
+    {
+        var connection = await LeaseHeldOnHostAAsync();
+        await CordaMutualExclusionTable.CreatePostgreSqlAsync(connection);
+        await CordaMutualExclusionTable.WritePostgreSqlRowAsync(connection, "hostA", "1", ageSeconds: 1, version: 0);
+        var role = "corda_ha_rt_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            await ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN PASSWORD 'rt-secret-1'");
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == "42501")
+        {
+            Assert.Skip($"The PostgreSQL user of this run may not create roles ({ex.MessageText}); this test needs CREATEROLE.");
+        }
+
+        try
+        {
+            // Exactly what the lease's schema script asks a DBA to grant the runtime user.
+            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT, INSERT, UPDATE ON public.corda_ha_lease TO {role}");
+            var runtime = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Username = role, Password = "rt-secret-1" }.ToString();
+
+            var denied = await StatusAsync(runtime, "json");
+            await ExecuteAsync(connection, $"GRANT SELECT ON public.node_mutual_exclusion TO {role}");
+            var granted = await StatusAsync(runtime, "json");
+
+            Assert.True(denied.ExitCode == ExitCodes.Success, denied.ToString());
+            using (var document = JsonDocument.Parse(denied.Stdout))
+            {
+                Assert.True(document.RootElement.GetProperty("held").GetBoolean());
+                Assert.Equal("unreadable", document.RootElement.GetProperty("cordaMutualExclusion").GetProperty("state").GetString());
+                Assert.Contains("permission denied", document.RootElement.GetProperty("cordaMutualExclusion").GetProperty("error").GetString(), StringComparison.Ordinal);
+            }
+
+            Assert.True(granted.ExitCode == ExitCodes.Success, granted.ToString());
+            using (var document = JsonDocument.Parse(granted.Stdout))
+            {
+                Assert.Equal("Agree", document.RootElement.GetProperty("guards").GetProperty("verdict").GetString());
+            }
+
+            Assert.DoesNotContain("rt-secret-1", denied.Stdout + denied.Stderr + granted.Stdout + granted.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(connection, $"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
     public async Task SQLite_reports_Corda_s_row_as_not_applicable()
     {
         using var database = new TempDatabase();
