@@ -223,8 +223,8 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         HttpStatusCode.Forbidden =>
             $"Credentials refused or not authorised by {_endpoint} (HTTP 403): the user lacks the management role (Artemis: hawtio.role, amq by default), " +
             $"or the Origin '{JolokiaReply.Short(_origin)}' is not allowed by the broker's jolokia-access.xml (set {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Origin)} to an allowed one).",
-        HttpStatusCode.NotFound =>
-            $"No Jolokia agent at {_endpoint} (HTTP 404): check the path (/console/jolokia for a standalone broker, /jolokia/ for a node's agent).",
+        HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed =>
+            $"No Jolokia agent at {_endpoint} (HTTP {(int)status}): check the path (/console/jolokia for a standalone broker, /jolokia/ for a node's agent).",
         >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest =>
             string.Create(CultureInfo.InvariantCulture, $"{_endpoint} answered a redirect (HTTP {(int)status}), which the probe does not follow: point {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Endpoint)} at the agent itself."),
         _ => string.Create(CultureInfo.InvariantCulture, $"The Jolokia agent at {_endpoint} answered HTTP {(int)status} ({status})."),
