@@ -1,5 +1,9 @@
 using Corda.HighAvailability.Artemis.Jolokia;
+using Corda.HighAvailability.Diagnostics;
+using Corda.HighAvailability.Probes.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Corda.HighAvailability.Artemis.Tests.Jolokia;
 
@@ -207,6 +211,15 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
     [Fact]
     public async Task The_probe_sends_the_Origin_that_Artemis_requires_and_a_refused_origin_is_unhealthy()
     {
+        // As Artemis does, the fixture refuses a request with valid credentials but no Origin.
+        using (var http = new HttpClient())
+        using (var bare = new HttpRequestMessage(HttpMethod.Post, fixture.Console) { Content = new StringContent("[]", System.Text.Encoding.UTF8, "application/json") })
+        {
+            bare.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{JolokiaFixture.User}:{JolokiaFixture.Password}")));
+            using var refusedWithoutOrigin = await http.SendAsync(bare, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refusedWithoutOrigin.StatusCode);
+        }
+
         var result = await JolokiaRun.OnceAsync(Options());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
@@ -291,6 +304,50 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
         Assert.Equal(20, await fixture.CountAsync("requests"));
         Assert.Equal(0, await fixture.CountAsync("refused"));
         Assert.Equal(1, await fixture.CountAsync("connections") - connectionsBefore);
+    }
+
+    [Fact]
+    public async Task Registered_with_AddArtemisJolokia_it_runs_under_its_name_keeps_its_connection_and_records_the_metric()
+    {
+        var connectionsBefore = await fixture.CountAsync("connections");
+        var services = new ServiceCollection().AddLogging();
+        services.AddHealthChecks().AddArtemisJolokia(
+            o =>
+            {
+                o.Endpoint = fixture.Console;
+                o.UserName = JolokiaFixture.User;
+                o.Password = JolokiaFixture.Password;
+                o.BrokerName = "P2P";
+                o.QueueThresholds["p2p.inbound."] = 1000;
+            },
+            name: "p2p-broker",
+            tags: ["ready"]);
+        var provider = services.BuildServiceProvider();
+        await using (provider)
+        {
+            using var collector = new MetricCollector<double>(provider.GetRequiredService<CordaHaInstrumentation>().Meter, ProbeMetrics.DurationName);
+            var health = provider.GetRequiredService<HealthCheckService>();
+
+            await fixture.CommandAsync($"queue {Inbox} 4000");
+            var first = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+            var second = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+
+            var entry = second.Entries["p2p-broker"];
+            Assert.Equal(HealthStatus.Degraded, first.Entries["p2p-broker"].Status);
+            Assert.Equal(HealthStatus.Degraded, entry.Status);
+            Assert.Contains("ready", entry.Tags);
+            Assert.Equal(4000L, entry.Data[$"queue:{Inbox}"]);
+            // One check (and connection) per registration, not one per run.
+            Assert.Equal(1, await fixture.CountAsync("connections") - connectionsBefore);
+            var measurements = collector.GetMeasurementSnapshot();
+            Assert.Equal(2, measurements.Count);
+            Assert.All(measurements, m =>
+            {
+                Assert.Equal("jolokia", m.Tags[ProbeMetrics.KindTag]);
+                Assert.Equal("p2p-broker", m.Tags[ProbeMetrics.NameTag]);
+                Assert.Equal("degraded", m.Tags[ProbeMetrics.StatusTag]);
+            });
+        }
     }
 
     private JolokiaProbeOptions Options(Action<JolokiaProbeOptions>? configure = null)
