@@ -66,12 +66,13 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}")));
 
         // One pooled connection per check, reused by every probe; recycled now and then so that a DNS change or a
-        // load balancer's move is followed, and dropped when idle before a server's idle timeout (Jetty's is 30 s)
-        // would close it under a request.
+        // load balancer's move is followed. It is kept across the usual probe intervals: a server that closes it
+        // when idle first (Jetty's default is 30 s) costs a reconnect, and a request that meets such a close before
+        // any reply byte is retried by the handler on a new connection.
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             ConnectTimeout = options.Timeout,
             MaxConnectionsPerServer = 2,
 
