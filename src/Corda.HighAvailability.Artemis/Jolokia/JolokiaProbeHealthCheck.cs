@@ -154,6 +154,12 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         {
             summary = Assess(body, report);
         }
+        catch (JolokiaRefusedException e)
+        {
+            report.Data["jolokiaStatus"] = e.Refusal.Status;
+            report.Unhealthy(ExplainRefusal(e.Refusal));
+            return report.ToResult(failureStatus, string.Empty);
+        }
         catch (JolokiaReplyException e)
         {
             if (_logger is not null)
@@ -230,6 +236,12 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
             string.Create(CultureInfo.InvariantCulture, $"{_endpoint} answered a redirect (HTTP {(int)status}), which the probe does not follow: point {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Endpoint)} at the agent itself."),
         _ => string.Create(CultureInfo.InvariantCulture, $"The Jolokia agent at {_endpoint} answered HTTP {(int)status} ({status})."),
     };
+
+    private string ExplainRefusal(JolokiaOutcome refusal) => refusal.Status == 403
+        ? $"The Jolokia agent at {_endpoint} refused the request ({refusal.Describe()}): the Origin '{JolokiaReply.Short(_origin)}' is not " +
+          "allowed by the broker's jolokia-access.xml (an Artemis instance allows only *://localhost* by default; set " +
+          $"{nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Origin)} to an allowed origin, or allow this one), or the user lacks the management role."
+        : $"The Jolokia agent at {_endpoint} refused the request ({refusal.Describe()}).";
 
     private static string Inner(Exception e)
     {

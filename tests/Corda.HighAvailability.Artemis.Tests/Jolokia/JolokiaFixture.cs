@@ -8,7 +8,9 @@ namespace Corda.HighAvailability.Artemis.Tests.Jolokia;
 /// libjetty9-java) in a JVM started for the test class, in front of MBeans registered under Artemis' object names with
 /// Artemis' attribute names and types (Fixture/*.java, compiled here with javac), because Artemis itself cannot be
 /// installed on the build machines. The agent is at /console/jolokia (a standalone broker's path) and /jolokia (a
-/// node's agent), behind basic authentication and an Origin check. The JVM's working directory is a fresh
+/// node's agent), behind basic authentication, and enforces the CORS policy of an Artemis instance's
+/// etc/jolokia-access.xml (Fixture/jolokia-access.xml: origins on localhost only, strict checking), so requests go to
+/// <c>localhost</c>, whose origin that policy allows. The JVM's working directory is a fresh
 /// <c>corda-ha-jolokia-*</c> temporary directory holding <c>owner.pid</c>; the JVM is killed and the directory deleted
 /// on dispose, and the JVM exits by itself when the test process dies (its stdin closes).
 /// </summary>
@@ -36,10 +38,10 @@ public sealed class JolokiaFixture : IAsyncLifetime
     public int Port { get; private set; }
 
     /// <summary>The standalone broker's agent path.</summary>
-    public Uri Console => new($"http://127.0.0.1:{Port}/console/jolokia");
+    public Uri Console => new($"http://localhost:{Port}/console/jolokia");
 
     /// <summary>The path of the agent a Corda node runs in its JVM.</summary>
-    public Uri Embedded => new($"http://127.0.0.1:{Port}/jolokia/");
+    public Uri Embedded => new($"http://localhost:{Port}/jolokia/");
 
     public async ValueTask InitializeAsync()
     {
@@ -59,7 +61,8 @@ public sealed class JolokiaFixture : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_directory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var classpath = string.Join(':', Jars.Select(j => Path.Combine(jarDirectory, j)));
         var classes = Path.Combine(_directory, "classes");
-        var sources = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Jolokia", "Fixture"), "*.java");
+        var fixtureFiles = Path.Combine(AppContext.BaseDirectory, "Jolokia", "Fixture");
+        var sources = Directory.GetFiles(fixtureFiles, "*.java");
         var compile = await RunAsync(javac, ["-nowarn", "-d", classes, "-cp", classpath, .. sources]);
         if (compile.ExitCode != 0)
         {
@@ -74,7 +77,7 @@ public sealed class JolokiaFixture : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = _directory,
         };
-        foreach (var argument in new[] { "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", $"{classes}:{classpath}", "ArtemisJolokiaFixture", User, Password, Broker })
+        foreach (var argument in new[] { "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", $"{classes}:{classpath}", "ArtemisJolokiaFixture", User, Password, Broker, Path.Combine(fixtureFiles, "jolokia-access.xml") })
         {
             start.ArgumentList.Add(argument);
         }

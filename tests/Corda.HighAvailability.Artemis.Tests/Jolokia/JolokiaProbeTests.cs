@@ -209,28 +209,39 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
     }
 
     [Fact]
-    public async Task The_probe_sends_the_Origin_that_Artemis_requires_and_a_refused_origin_is_unhealthy()
+    public async Task The_probe_sends_the_Origin_that_Artemis_requires_and_a_refused_origin_is_unhealthy_naming_the_option()
     {
-        // As Artemis does, the fixture refuses a request with valid credentials but no Origin.
+        // Artemis' CORS policy (strict checking) in the real agent refuses valid credentials without an Origin.
         using (var http = new HttpClient())
         using (var bare = new HttpRequestMessage(HttpMethod.Post, fixture.Console) { Content = new StringContent("[]", System.Text.Encoding.UTF8, "application/json") })
         {
             bare.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{JolokiaFixture.User}:{JolokiaFixture.Password}")));
-            using var refusedWithoutOrigin = await http.SendAsync(bare, TestContext.Current.CancellationToken);
-            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refusedWithoutOrigin.StatusCode);
+            using var reply = await http.SendAsync(bare, TestContext.Current.CancellationToken);
+            Assert.Contains("Origin null is not allowed to call this agent", await reply.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
 
         var result = await JolokiaRun.OnceAsync(Options());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
-        Assert.Equal($"http://127.0.0.1:{fixture.Port}", await fixture.CommandAsync("origin"));
+        Assert.Equal($"http://localhost:{fixture.Port}", await fixture.CommandAsync("origin"));
 
-        var refused = await JolokiaRun.OnceAsync(Options(o => o.Origin = "https://evil.example"));
+        // By address, the derived origin is not one the policy allows; the operator is told which option to set.
+        var byAddress = new Uri($"http://127.0.0.1:{fixture.Port}/console/jolokia");
+        var refused = await JolokiaRun.OnceAsync(Options(o => o.Endpoint = byAddress));
 
         Assert.Equal(HealthStatus.Unhealthy, refused.Status);
-        Assert.Equal(403, refused.Data["httpStatus"]);
-        Assert.Contains("the Origin 'https://evil.example' is not allowed by the broker's jolokia-access.xml", refused.Description, StringComparison.Ordinal);
-        Assert.Equal("https://evil.example", await fixture.CommandAsync("origin"));
+        Assert.Equal(403, refused.Data["jolokiaStatus"]);
+        Assert.Contains($"refused the request (status 403: java.lang.Exception : Origin http://127.0.0.1:{fixture.Port} is not allowed to call this agent)", refused.Description, StringComparison.Ordinal);
+        Assert.Contains("set JolokiaProbeOptions.Origin to an allowed origin", refused.Description, StringComparison.Ordinal);
+
+        var allowed = await JolokiaRun.OnceAsync(Options(o =>
+        {
+            o.Endpoint = byAddress;
+            o.Origin = "http://localhost";
+        }));
+
+        Assert.Equal(HealthStatus.Healthy, allowed.Status);
+        Assert.Equal("http://localhost", await fixture.CommandAsync("origin"));
     }
 
     [Fact]
@@ -283,7 +294,7 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
     [Fact]
     public async Task A_path_without_an_agent_is_unhealthy_naming_the_paths()
     {
-        var result = await JolokiaRun.OnceAsync(Options(o => o.Endpoint = new Uri($"http://127.0.0.1:{fixture.Port}/hawtio/jolokia")));
+        var result = await JolokiaRun.OnceAsync(Options(o => o.Endpoint = new Uri($"http://localhost:{fixture.Port}/hawtio/jolokia")));
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains("): check the path (/console/jolokia for a standalone broker, /jolokia/ for a node's agent).", result.Description, StringComparison.Ordinal);
