@@ -84,7 +84,11 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
             AutomaticDecompression = DecompressionMethods.All,
         };
         _trust = new JolokiaTrust(options.TrustedCaBundlePath);
-        handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
+        if (options.TrustedCaBundlePath is not null)
+        {
+            // Only then: without it the handler's own validation, and its message naming the failure, apply.
+            handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
+        }
         _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxReplyBytes };
     }
 
