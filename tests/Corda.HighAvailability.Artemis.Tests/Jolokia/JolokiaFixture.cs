@@ -76,7 +76,7 @@ public sealed class JolokiaFixture : IAsyncLifetime
         var classes = Path.Combine(_directory, "classes");
         var fixtureFiles = Path.Combine(AppContext.BaseDirectory, "Jolokia", "Fixture");
         var sources = Directory.GetFiles(fixtureFiles, "*.java");
-        var compile = await RunAsync(javac, ["-nowarn", "-d", classes, "-cp", classpath, .. sources]);
+        var compile = await RunAsync(javac, ["-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn", "-d", classes, "-cp", classpath, .. sources]);
         if (compile.ExitCode != 0)
         {
             throw new InvalidOperationException($"javac failed ({compile.ExitCode}): {compile.Output}");
