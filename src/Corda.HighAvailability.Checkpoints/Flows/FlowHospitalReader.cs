@@ -55,6 +55,12 @@ internal sealed class FlowHospitalReader : IFlowHospitalReader
             throw new ArgumentOutOfRangeException(nameof(query), limit, $"{nameof(FlowQuery)}.{nameof(FlowQuery.Limit)} must not be negative.");
         }
 
+        // SQL Server refuses FETCH NEXT 0 ROWS; nothing asked for needs no statement.
+        if (limit == 0)
+        {
+            yield break;
+        }
+
         var now = _time.GetUtcNow();
         var session = await ReadOnlySession.OpenAsync(_database, _commandTimeout, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
