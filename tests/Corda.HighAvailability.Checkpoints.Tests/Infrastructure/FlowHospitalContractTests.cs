@@ -263,6 +263,7 @@ public abstract class FlowHospitalContractTests : IAsyncLifetime
     protected ServiceCollection Services(string connectionString, string? schema, Action<FlowHospitalOptions>? configure = null)
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         services.AddCordaHa(ha => UseDatabase(
             ha.AddFlowHospitalView(o =>

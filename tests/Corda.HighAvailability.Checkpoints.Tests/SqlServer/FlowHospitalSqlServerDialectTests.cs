@@ -33,7 +33,7 @@ public sealed class FlowHospitalSqlServerDialectTests
 
         var collector = new Collector();
         select.Accept(collector);
-        Assert.Equal(variables, collector.Variables);
+        Assert.Equal(variables.Order(StringComparer.Ordinal), collector.Variables.Order(StringComparer.Ordinal));
         Assert.All(collector.Tables, t => Assert.Equal(("dbo", QuoteType.NotQuoted, QuoteType.NotQuoted), (t.SchemaIdentifier.Value, t.SchemaIdentifier.QuoteType, t.BaseIdentifier.QuoteType)));
         Assert.Empty(collector.Strings);
         Assert.DoesNotContain('[', statement);

@@ -42,7 +42,7 @@ public sealed class FlowsCommandTests(PostgresServer server) : IAsyncLifetime
         var hospitalizedAge = root.GetProperty("oldestAgeSeconds").GetProperty("hospitalized").GetDouble();
         Assert.InRange(hospitalizedAge, 3 * 3600 - 5, 3 * 3600 + 600);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("oldestAgeSeconds").GetProperty("completed").ValueKind);
-        Assert.Equal(("postgresql", tables.Schema), (root.GetProperty("provider").GetString(), root.GetProperty("databaseSchema").GetString()));
+        Assert.Equal(("postgres", tables.Schema), (root.GetProperty("provider").GetString(), root.GetProperty("databaseSchema").GetString()));
         Assert.Empty(run.Stderr);
     }
 
