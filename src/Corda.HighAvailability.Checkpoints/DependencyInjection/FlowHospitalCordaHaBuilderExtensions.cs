@@ -2,6 +2,8 @@ using Corda.HighAvailability;
 using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.Checkpoints.Flows;
 using Corda.HighAvailability.Checkpoints.Reading;
+using Corda.HighAvailability.Checkpoints.Telemetry;
+using Corda.HighAvailability.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +32,8 @@ public static class FlowHospitalCordaHaBuilderExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlowHospitalOptions>, FlowHospitalOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CordaHaInstrumentation>();
+        services.TryAddSingleton<FlowHospitalMetrics>();
         services.TryAddSingleton<IFlowHospitalReader, FlowHospitalReader>();
         services.TryAddSingleton<CheckpointDatabase>(_ => throw new InvalidOperationException(
             "The flow hospital view has no database: call UsePostgreSql(...), UseSqlServer(...) or UseDatabase(...) on the builder returned by AddFlowHospitalView()."));

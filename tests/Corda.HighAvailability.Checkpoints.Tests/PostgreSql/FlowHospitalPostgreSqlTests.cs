@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Corda.HighAvailability.Checkpoints.Flows;
 using Corda.HighAvailability.Checkpoints.Rules;
 using Corda.HighAvailability.Checkpoints.Tests.Infrastructure;
+using Corda.HighAvailability.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -230,6 +233,58 @@ public sealed class FlowHospitalPostgreSqlTests(PostgresServer server) : FlowHos
         var error = Assert.Throws<OptionsValidationException>(() => Build(services).GetRequiredService<IFlowHospitalReader>());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_query_is_timed_and_its_flows_counted_on_the_shared_meter()
+    {
+        var tables = await NewCorda46Async();
+        var flows = await SeedEveryStatusAsync(tables);
+        var provider = Build(Services(tables.ConnectionString, tables.Schema));
+        var meter = provider.GetRequiredService<CordaHaInstrumentation>().Meter;
+        var measurements = new ConcurrentQueue<(string Name, double Value, string? Query, string? Result, string? Db)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == meter)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var map = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (key, tag) in tags)
+            {
+                map[key] = tag as string;
+            }
+
+            measurements.Enqueue((instrument.Name, value, map.GetValueOrDefault("corda_ha.flow_hospital.query"), map.GetValueOrDefault("corda_ha.flow_hospital.result"), map.GetValueOrDefault("db.system")));
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+        var reader = provider.GetRequiredService<IFlowHospitalReader>();
+
+        await ToListAsync(reader.ReadFlowsAsync(cancellationToken: Ct));
+        await reader.FindAsync(flows[0].FlowId, Ct);
+        await reader.GetSummaryAsync(Ct);
+        await foreach (var flow in reader.ReadFlowsAsync(cancellationToken: Ct))
+        {
+            break;
+        }
+
+        var durations = measurements.Where(m => m.Name == "corda_ha.flow_hospital.query.duration").ToList();
+        Assert.Equal(
+            new[] { ("list", "completed"), ("find", "completed"), ("summary", "completed"), ("list", "incomplete") },
+            durations.Select(d => (d.Query!, d.Result!)));
+        Assert.All(durations, d => Assert.Equal("postgresql", d.Db));
+        Assert.All(durations, d => Assert.True(d.Value > 0));
+        var counted = measurements.Where(m => m.Name == "corda_ha.flow_hospital.flows").ToList();
+        Assert.Equal(6 + 1 + 1, counted.Sum(m => m.Value));
     }
 
     private async Task<HealthReportEntry> CheckAsync(CordaTableBuilder tables, Action<FlowHospitalHealthCheckOptions>? configure, HealthStatus? failureStatus = null)
