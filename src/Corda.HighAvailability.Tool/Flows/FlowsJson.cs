@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Corda.HighAvailability.Checkpoints.Flows;
 using Corda.HighAvailability.Checkpoints.Rules;
@@ -11,31 +12,62 @@ namespace Corda.HighAvailability.Tool.Flows;
 /// </summary>
 internal static class FlowsJson
 {
-    public static void WriteList(FlowsContext context, IReadOnlyList<FlowRecord> flows, FlowsListFilter filter, bool truncated) =>
-        JsonOutput.Write(writer =>
-        {
-            Header(writer, context);
-            writer.WriteStartArray("statuses");
-            foreach (var status in filter.Statuses.Distinct().Order())
-            {
-                writer.WriteStringValue(FlowNames.Status(status));
-            }
+    private const int FlushEvery = 200;
 
-            writer.WriteEndArray();
-            WriteSeconds(writer, "olderThanSeconds", filter.OlderThan);
-            writer.WriteNumber("limit", filter.Limit);
-            writer.WriteNumber("count", flows.Count);
-            writer.WriteBoolean("truncated", truncated);
-            writer.WriteStartArray("flows");
-            foreach (var flow in flows)
+    /// <summary>
+    /// Writes the list as it is read, straight to stdout, flushing every <see cref="FlushEvery"/> flows; stops after
+    /// <see cref="FlowsListFilter.Limit"/> flows and says whether more matched. <c>count</c> and <c>truncated</c>
+    /// therefore come after <c>flows</c>.
+    /// </summary>
+    public static async Task WriteListAsync(FlowsContext context, IAsyncEnumerable<FlowRecord> flows, FlowsListFilter filter, CancellationToken cancellationToken)
+    {
+        var stdout = Console.OpenStandardOutput();
+        await using (stdout.ConfigureAwait(false))
+        {
+            var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            await using (writer.ConfigureAwait(false))
             {
                 writer.WriteStartObject();
-                WriteFlowFields(writer, flow);
+                Header(writer, context);
+                writer.WriteStartArray("statuses");
+                foreach (var status in filter.Statuses.Distinct().Order())
+                {
+                    writer.WriteStringValue(FlowNames.Status(status));
+                }
+
+                writer.WriteEndArray();
+                WriteSeconds(writer, "olderThanSeconds", filter.OlderThan);
+                writer.WriteNumber("limit", filter.Limit);
+                writer.WriteStartArray("flows");
+                var count = 0;
+                var truncated = false;
+                await foreach (var flow in flows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    if (count == filter.Limit)
+                    {
+                        truncated = true;
+                        break;
+                    }
+
+                    writer.WriteStartObject();
+                    WriteFlowFields(writer, flow);
+                    writer.WriteEndObject();
+                    if (++count % FlushEvery == 0)
+                    {
+                        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                writer.WriteEndArray();
+                writer.WriteNumber("count", count);
+                writer.WriteBoolean("truncated", truncated);
                 writer.WriteEndObject();
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            writer.WriteEndArray();
-        });
+            await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public static void WriteFlow(FlowsContext context, FlowRecord flow) =>
         JsonOutput.Write(writer =>

@@ -22,27 +22,17 @@ internal static class FlowsRunner
                 query.Statuses.Add(status);
             }
 
-            // One row past the limit tells whether the list was cut; at most Limit + 1 rows are held.
-            var flows = new List<FlowRecord>();
-            await foreach (var flow in reader.ReadFlowsAsync(query, cancellationToken).ConfigureAwait(false))
-            {
-                flows.Add(flow);
-            }
-
-            var truncated = flows.Count > filter.Limit;
-            if (truncated)
-            {
-                flows.RemoveAt(flows.Count - 1);
-            }
-
+            // Streamed to stdout as read (one row past the limit tells whether the list was cut), so that a large
+            // --limit costs output, not memory.
+            var flows = reader.ReadFlowsAsync(query, cancellationToken);
             var context = Context(settings, schema);
             if (settings.Format == OutputFormat.Json)
             {
-                FlowsJson.WriteList(context, flows, filter, truncated);
+                await FlowsJson.WriteListAsync(context, flows, filter, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                FlowsText.WriteList(Console.Out, context, flows, filter, truncated);
+                await FlowsText.WriteListAsync(Console.Out, context, flows, filter, cancellationToken).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

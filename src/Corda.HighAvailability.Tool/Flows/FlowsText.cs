@@ -10,42 +10,89 @@ internal static class FlowsText
     // An exception message in the list is cut to this; `flows show` prints it whole (up to --max-text).
     private const int ListMessageLength = 80;
 
-    public static void WriteList(TextWriter output, FlowsContext context, IReadOnlyList<FlowRecord> flows, FlowsListFilter filter, bool truncated)
+    // Rows buffered to size the table's columns before the first line is printed.
+    private const int WidthSample = 200;
+
+    private static readonly string[] Header = ["FLOW ID", "STATUS", "AGE", "STARTED (UTC)", "TYPE", "STARTED BY", "FLOW CLASS", "EXCEPTION"];
+
+    /// <summary>
+    /// Writes the table as the flows are read: the column widths come from the first <see cref="WidthSample"/> rows
+    /// (later, longer cells just push their line wider), so memory stays bounded whatever <c>--limit</c> is.
+    /// </summary>
+    public static async Task WriteListAsync(TextWriter output, FlowsContext context, IAsyncEnumerable<FlowRecord> flows, FlowsListFilter filter, CancellationToken cancellationToken)
     {
         var statuses = filter.Statuses.Count == 0 ? "all statuses" : string.Join(", ", filter.Statuses.Distinct().Order().Select(FlowNames.Status));
         var age = filter.OlderThan is { } olderThan ? $", older than {Age(olderThan)}" : string.Empty;
         output.WriteLine($"Flows ({context.Provider}, schema {context.DatabaseSchema}; {statuses}{age}), oldest first");
-        if (flows.Count == 0)
+        var sample = new List<string[]>();
+        int[]? widths = null;
+        var count = 0;
+        var truncated = false;
+        await foreach (var flow in flows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (count == filter.Limit)
+            {
+                truncated = true;
+                break;
+            }
+
+            count++;
+            var row = Row(flow);
+            if (widths is not null)
+            {
+                output.WriteLine(Line(row, widths));
+                continue;
+            }
+
+            sample.Add(row);
+            if (sample.Count == WidthSample)
+            {
+                widths = WriteSample(output, sample);
+            }
+        }
+
+        if (widths is null && sample.Count > 0)
+        {
+            WriteSample(output, sample);
+        }
+
+        if (count == 0)
         {
             output.WriteLine("  No flows.");
             output.Flush();
             return;
         }
 
-        string[] header = ["FLOW ID", "STATUS", "AGE", "STARTED (UTC)", "TYPE", "STARTED BY", "FLOW CLASS", "EXCEPTION"];
-        var rows = flows.Select(flow => new[]
-        {
-            flow.FlowId,
-            FlowNames.Status(flow),
-            flow.Age is { } a ? Age(a) : "-",
-            Time(flow.StartTime),
-            FlowNames.StartType(flow) ?? "-",
-            OneLine(flow.StartedBy ?? "-", 40),
-            OneLine(flow.FlowClass ?? "-", 60),
-            flow.Exception is { } e ? OneLine($"{e.Type}: {e.Message}", ListMessageLength) : string.Empty,
-        }).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Select(r => r[i].Length).Append(header[i].Length).Max()).ToArray();
-        output.WriteLine(Line(header, widths));
-        foreach (var row in rows)
+        output.WriteLine();
+        output.WriteLine(truncated
+            ? string.Create(CultureInfo.InvariantCulture, $"{count:N0} flows shown; more match (raise --limit).")
+            : string.Create(CultureInfo.InvariantCulture, $"{count:N0} flows."));
+        output.Flush();
+    }
+
+    private static string[] Row(FlowRecord flow) =>
+    [
+        flow.FlowId,
+        FlowNames.Status(flow),
+        flow.Age is { } a ? Age(a) : "-",
+        Time(flow.StartTime),
+        FlowNames.StartType(flow) ?? "-",
+        OneLine(flow.StartedBy ?? "-", 40),
+        OneLine(flow.FlowClass ?? "-", 60),
+        flow.Exception is { } e ? OneLine($"{e.Type}: {e.Message}", ListMessageLength) : string.Empty,
+    ];
+
+    private static int[] WriteSample(TextWriter output, List<string[]> sample)
+    {
+        var widths = Enumerable.Range(0, Header.Length).Select(i => sample.Select(r => r[i].Length).Append(Header[i].Length).Max()).ToArray();
+        output.WriteLine(Line(Header, widths));
+        foreach (var row in sample)
         {
             output.WriteLine(Line(row, widths));
         }
 
-        output.WriteLine();
-        output.WriteLine(truncated
-            ? string.Create(CultureInfo.InvariantCulture, $"{flows.Count:N0} flows shown; more match (raise --limit).")
-            : string.Create(CultureInfo.InvariantCulture, $"{flows.Count:N0} flows."));
-        output.Flush();
+        sample.Clear();
+        return widths;
     }
 
     public static void WriteFlow(TextWriter output, FlowRecord flow)
