@@ -68,7 +68,7 @@ internal sealed class FlowsOptions
     {
         var option = new Option<string>("--node-time-zone")
         {
-            Description = "Time zone of the node's JVM, in which Corda stores its zone-less timestamps (e.g. Europe/London). Default: UTC.",
+            Description = "Time zone of the node's JVM, in which Corda stores its zone-less timestamps (e.g. Europe/London).",
             DefaultValueFactory = _ => "UTC",
             HelpName = "zone",
         };
