@@ -76,7 +76,7 @@ public sealed partial class ResilientRpcConnection<TClient>
     }
 
     private Task<T> InvokeSlowAsync<T>(Func<TClient, RpcCallContext, Task<T>> call, RpcCallOptions options, long sequence, CancellationToken cancellationToken) =>
-        RunAttemptsAsync<T>(call, options, sequence, attempts: 0, mayHaveReachedServer: false, lastLoss: null, lostEndpoint: null, cancellationToken);
+        RunAttemptsAsync<T>(call, options, sequence, attempts: 0, mayHaveReachedServer: false, lastLoss: null, lostOn: null, cancellationToken);
 
     private Task<T> AfterLossAsync<T>(Func<TClient, RpcCallContext, Task<T>> call, RpcCallOptions options, long sequence, Live live, Exception lost, RpcFailureKind failure, int attempts, CancellationToken cancellationToken)
     {
@@ -88,7 +88,7 @@ public sealed partial class ResilientRpcConnection<TClient>
         }
 
         RpcLog.CallRetried(_logger, Name, RequestIdOf(options, sequence), attempts);
-        return RunAttemptsAsync<T>(call, options, sequence, attempts, mayHaveReachedServer, lost, live.Endpoint, cancellationToken);
+        return RunAttemptsAsync<T>(call, options, sequence, attempts, mayHaveReachedServer, lost, live, cancellationToken);
     }
 
     private async Task<T> RunAttemptsAsync<T>(
@@ -98,7 +98,7 @@ public sealed partial class ResilientRpcConnection<TClient>
         int attempts,
         bool mayHaveReachedServer,
         Exception? lastLoss,
-        RpcEndpoint? lostEndpoint,
+        Live? lostOn,
         CancellationToken cancellationToken)
     {
         var budget = options.WaitForConnection ?? _defaultWait;
@@ -107,7 +107,8 @@ public sealed partial class ResilientRpcConnection<TClient>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var live = _live;
-            if (live is null || live.IsLost)
+            // Never retry on the connection the call was lost on: its loss is reported, a new one is coming.
+            if (live is null || live.IsLost || live == lostOn)
             {
                 try
                 {
@@ -118,12 +119,12 @@ public sealed partial class ResilientRpcConnection<TClient>
                     }
 
                     waitStarted ??= _time.GetTimestamp();
-                    live = await WaitForConnectionAsync(budget - _time.GetElapsedTime(waitStarted.Value), cancellationToken).ConfigureAwait(false);
+                    live = await WaitForConnectionAsync(budget - _time.GetElapsedTime(waitStarted.Value), lostOn, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RpcUnavailableException unavailable) when (lastLoss is not null)
                 {
                     // The call was on a connection that was lost: the caller must learn whether it may have run.
-                    throw Lost(options, sequence, mayHaveReachedServer, lostEndpoint, attempts, lastLoss, unavailable);
+                    throw Lost(options, sequence, mayHaveReachedServer, lostOn?.Endpoint, attempts, lastLoss, unavailable);
                 }
             }
 
@@ -139,12 +140,12 @@ public sealed partial class ResilientRpcConnection<TClient>
                 live.ReportLost(e);
                 mayHaveReachedServer |= failure == RpcFailureKind.ConnectionLostAfterSend;
                 lastLoss = e;
-                lostEndpoint = live.Endpoint;
+                lostOn = live;
             }
 
             if (!MayRetry(options, failure, attempts) || budget <= TimeSpan.Zero)
             {
-                throw Lost(options, sequence, mayHaveReachedServer, lostEndpoint, attempts, lastLoss, null);
+                throw Lost(options, sequence, mayHaveReachedServer, lostOn?.Endpoint, attempts, lastLoss, null);
             }
 
             RpcLog.CallRetried(_logger, Name, RequestIdOf(options, sequence), attempts);
@@ -160,7 +161,7 @@ public sealed partial class ResilientRpcConnection<TClient>
         && attempts < (options.MaxAttempts ?? _maxCallAttempts)
         && (options.WaitForConnection ?? _defaultWait) > TimeSpan.Zero;
 
-    private async Task<Live> WaitForConnectionAsync(TimeSpan remaining, CancellationToken cancellationToken)
+    private async Task<Live> WaitForConnectionAsync(TimeSpan remaining, Live? lostOn, CancellationToken cancellationToken)
     {
         var state = _state;
         if (state.Status == RpcConnectionStatus.Closed)
@@ -186,7 +187,7 @@ public sealed partial class ResilientRpcConnection<TClient>
                 // Read the signal before the connection: a connection published in between is seen by one or the other.
                 var signal = _connectedSignal;
                 var live = _live;
-                if (live is not null && !live.IsLost)
+                if (live is not null && !live.IsLost && live != lostOn)
                 {
                     return live;
                 }
@@ -211,12 +212,25 @@ public sealed partial class ResilientRpcConnection<TClient>
                     throw Unavailable(RpcUnavailableReason.Closed, _state);
                 }
 
-                if (!live.IsLost)
+                if (!live.IsLost && live != lostOn)
                 {
                     return live;
                 }
 
-                // A signal of a connection already lost again: wait on the next one with what is left.
+                // The signal of the connection this call was just lost on: wait until the loop has taken the loss in
+                // hand (and armed the next signal) rather than spin on the old one.
+                if (!live.IsLost)
+                {
+                    try
+                    {
+                        await live.MarkedLost.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        throw Unavailable(RpcUnavailableReason.WaitTimedOut, _state);
+                    }
+                }
+
                 remaining -= _time.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {

@@ -11,6 +11,7 @@ public sealed partial class ResilientRpcConnection<TClient>
     private sealed class Live
     {
         private readonly TaskCompletionSource<Exception?> _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _markedLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _lost;
 
         public Live(IRpcTransportConnection<TClient> connection, RpcEndpoint endpoint, long generation)
@@ -33,7 +34,14 @@ public sealed partial class ResilientRpcConnection<TClient>
 
         public void ReportLost(Exception error) => _reported.TrySetResult(error);
 
-        public void MarkLost() => _lost = true;
+        /// <summary>Completes once the supervising loop has taken the loss in hand (a new signal is armed).</summary>
+        public Task MarkedLost => _markedLost.Task;
+
+        public void MarkLost()
+        {
+            _lost = true;
+            _markedLost.TrySetResult();
+        }
 
         /// <summary>Waits until the transport says the connection died, or a call or hook reported it lost.</summary>
         public async Task<Exception?> WaitForLossAsync(CancellationToken stop)

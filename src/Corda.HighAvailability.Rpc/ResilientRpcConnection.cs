@@ -22,7 +22,7 @@ namespace Corda.HighAvailability.Rpc;
 /// (idempotent, or carrying a request id the server de-duplicates). Thread-safe.
 /// </summary>
 /// <typeparam name="TClient">The client object calls are made on.</typeparam>
-public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConnection
+public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConnection, IDisposable
 {
     private readonly IRpcTransport<TClient> _transport;
     private readonly RpcEndpoint[] _endpoints;
@@ -181,6 +181,12 @@ public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConne
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Closes the connection and waits for it (for containers disposed synchronously). Closing cancels the
+    /// supervising loop and disposes the physical connection; it needs no synchronization context. Prefer <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose() => CloseAsync().GetAwaiter().GetResult();
 
     private async Task CloseCoreAsync()
     {

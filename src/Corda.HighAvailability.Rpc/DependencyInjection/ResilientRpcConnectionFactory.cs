@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Corda.HighAvailability.Rpc;
 
 /// <summary>Creates each registered connection once, on first use, and closes them all when disposed.</summary>
-internal sealed class ResilientRpcConnectionFactory : IResilientRpcConnectionFactory, IAsyncDisposable
+internal sealed class ResilientRpcConnectionFactory : IResilientRpcConnectionFactory, IAsyncDisposable, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly Dictionary<string, RpcConnectionRegistration> _registrations;
@@ -43,6 +43,9 @@ internal sealed class ResilientRpcConnectionFactory : IResilientRpcConnectionFac
     }
 
     public async ValueTask DisposeAsync() => await CloseAllAsync().ConfigureAwait(false);
+
+    /// <summary>For a container disposed synchronously: closing only cancels loops and disposes transports, without a sync context.</summary>
+    public void Dispose() => CloseAllAsync().GetAwaiter().GetResult();
 
     private RpcConnectionRegistration Registration(string name)
     {
