@@ -13,6 +13,8 @@ namespace Corda.HighAvailability.Rpc;
 /// </summary>
 public sealed partial class ResilientRpcConnection<TClient>
 {
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+
     /// <summary>
     /// Makes a call on the current connection. When there is none, the call fails fast with
     /// <see cref="RpcUnavailableException"/>, or waits for one up to <see cref="RpcCallOptions.WaitForConnection"/>
@@ -101,7 +103,7 @@ public sealed partial class ResilientRpcConnection<TClient>
         Live? lostOn,
         CancellationToken cancellationToken)
     {
-        var budget = options.WaitForConnection ?? _defaultWait;
+        var budget = WaitBudget(options);
         long? waitStarted = null;
         while (true)
         {
@@ -159,7 +161,14 @@ public sealed partial class ResilientRpcConnection<TClient>
     private bool MayRetry(RpcCallOptions options, RpcFailureKind failure, int attempts) =>
         (options.Retriable || failure == RpcFailureKind.ConnectionLostBeforeSend)
         && attempts < (options.MaxAttempts ?? _maxCallAttempts)
-        && (options.WaitForConnection ?? _defaultWait) > TimeSpan.Zero;
+        && WaitBudget(options) > TimeSpan.Zero;
+
+    /// <summary>The call's wait, clamped to what timers accept (a negative wait is fail fast; the longest is about 24 days).</summary>
+    private TimeSpan WaitBudget(RpcCallOptions options)
+    {
+        var wait = options.WaitForConnection ?? _defaultWait;
+        return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > MaxTimerWait ? MaxTimerWait : wait;
+    }
 
     private async Task<Live> WaitForConnectionAsync(TimeSpan remaining, Live? lostOn, CancellationToken cancellationToken)
     {

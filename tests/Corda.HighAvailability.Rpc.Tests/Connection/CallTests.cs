@@ -71,6 +71,18 @@ public sealed class CallTests
     }
 
     [Fact]
+    public async Task An_unbounded_per_call_wait_is_clamped_not_refused()
+    {
+        await using var h = new Harness();
+        await Outage(h);
+        var call = Call(h, "x", new RpcCallOptions { WaitForConnection = TimeSpan.MaxValue });
+        await Eventually.True(() => h.Connection.WaitingCalls == 1, "call waiting");
+        h.Transport.SetDown("a", false);
+        await h.Time.AdvanceUntil(() => call.IsCompleted, TimeSpan.FromMilliseconds(100), "call completed");
+        Assert.Equal("a:x", await call);
+    }
+
+    [Fact]
     public async Task A_waiting_call_gives_up_after_its_wait()
     {
         await using var h = new Harness();
