@@ -144,6 +144,19 @@ public sealed class StateMachineTests
     }
 
     [Fact]
+    public async Task A_connection_closed_before_it_started_never_connects()
+    {
+        var h = new Harness();
+        await h.Connection.CloseAsync();
+
+        await Assert.ThrowsAsync<RpcUnavailableException>(() => h.Connection.ConnectAsync());
+        Assert.Empty(h.Transport.ConnectAttempts);
+        Assert.Equal([Closed], h.Kinds);
+        await using var e = h.Connection.WatchAsync().GetAsyncEnumerator();
+        Assert.False(await e.MoveNextAsync());
+    }
+
+    [Fact]
     public async Task Watchers_get_every_event_in_order_and_the_stream_ends_when_the_connection_closes()
     {
         var h = new Harness();

@@ -121,6 +121,34 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task A_transport_type_is_built_from_the_container_and_a_synchronously_disposed_container_closes_the_connection()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<FakeTransport>();
+        services.AddCordaHa(ha => ha.AddResilientRpc<FakeClient, ContainerTransport>("node", o => o.Endpoints.Add(new RpcEndpoint("a", new Uri("tcp://a:1")))));
+        IResilientRpcConnection connection;
+        FakeTransport inner;
+        using (var provider = services.BuildServiceProvider())
+        {
+            connection = provider.GetRequiredKeyedService<IResilientRpcConnection>("node");
+            await connection.ConnectAsync();
+            inner = provider.GetRequiredService<FakeTransport>();
+            Assert.Single(inner.Connections);
+        }
+
+        Assert.Equal(RpcConnectionStatus.Closed, connection.State.Status);
+        Assert.True(inner.Connections.Single().Disposed);
+    }
+
+    /// <summary>A transport with a constructor dependency, as <c>AddResilientRpc&lt;TClient, TTransport&gt;</c> resolves it.</summary>
+    private sealed class ContainerTransport(FakeTransport inner) : IRpcTransport<FakeClient>
+    {
+        public ValueTask<IRpcTransportConnection<FakeClient>> ConnectAsync(RpcEndpoint endpoint, CancellationToken cancellationToken) => inner.ConnectAsync(endpoint, cancellationToken);
+
+        public RpcFailureKind Classify(Exception exception) => inner.Classify(exception);
+    }
+
+    [Fact]
     public void Options_that_make_sense_pass_and_each_unusable_value_is_named()
     {
         var validator = new ResilientRpcOptionsValidator();
