@@ -99,6 +99,33 @@ public sealed class RealTcpReconnectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Under_the_default_policy_the_client_is_back_at_the_first_attempt_after_the_server_is_ready()
+    {
+        var ledger = new ServerLedger();
+        using var server = new LineServer("node-a", ledger);
+        server.Start();
+        var (connection, events) = Connect(ExponentialBackoffRetryPolicy.Default, server);
+        await using var _ = connection;
+        await connection.ConnectAsync();
+        server.Kill();
+        // Let the backoff grow past its first steps (attempt 1 at once, attempt 2 after ~1 s).
+        await Eventually.True(() => connection.State is { Status: RpcConnectionStatus.Reconnecting, Attempt: >= 3 }, "attempt 3 scheduled");
+
+        server.Start();
+        var ready = DateTimeOffset.UtcNow;
+        var scheduled = connection.State.NextAttemptAt!.Value;
+        await Eventually.True(() => connection.State.Status == RpcConnectionStatus.Connected, "reconnected");
+        var back = DateTimeOffset.UtcNow;
+
+        var waitForSchedule = scheduled > ready ? scheduled - ready : TimeSpan.Zero;
+        var late = back - ready - waitForSchedule;
+        output.WriteLine($"server ready -> reconnected: {(back - ready).TotalMilliseconds:0} ms; the attempt was scheduled {waitForSchedule.TotalMilliseconds:0} ms after ready; {late.TotalMilliseconds:0} ms after its schedule");
+        // Back at the scheduled attempt, not one step later: a generous margin for a loaded 2-core machine.
+        Assert.True(late < TimeSpan.FromSeconds(1.5), $"reconnected {late.TotalMilliseconds:0} ms after the scheduled attempt");
+        Assert.Equal(Reconnected, Kinds(events)[^1]);
+    }
+
+    [Fact]
     public async Task Failover_to_the_standby_reuses_the_request_id_so_the_flow_runs_once_then_both_down_closes()
     {
         var ledger = new ServerLedger();
