@@ -289,7 +289,6 @@ public sealed partial class ResilientRpcConnection<TClient>
 
     private RpcConnectionLostException Lost(RpcCallOptions options, long sequence, bool mayHaveReachedServer, RpcEndpoint? endpoint, int attempts, Exception? cause, RpcUnavailableException? noReconnection)
     {
-        _metrics?.FailedFast(Name, "connection_lost");
         var requestId = RequestIdOf(options, sequence);
         var reached = mayHaveReachedServer
             ? "the server may have run it"
