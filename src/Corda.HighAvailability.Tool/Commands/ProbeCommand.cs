@@ -5,7 +5,7 @@ using Corda.HighAvailability.Tool.Probe;
 namespace Corda.HighAvailability.Tool.Commands;
 
 /// <summary>
-/// <c>corda-ha probe</c>: run the health probes a host registers (TCP, TLS, journal storage) once or in rounds, from a
+/// <c>corda-ha probe</c>: run the health probes a host registers (TCP, TLS, journal storage, AMQP, Jolokia) once or in rounds, from a
 /// shell or a monitoring script. The exit code is the health: 0 Healthy, 1 Degraded, 2 Unhealthy, 3 usage error.
 /// </summary>
 internal static class ProbeCommand
@@ -18,7 +18,7 @@ internal static class ProbeCommand
         var command = new Command(
             Name,
             "Probe a Corda node's endpoints and storage with the library's health checks (TCP connect, TLS handshake with certificate "
-            + "trust and expiry, journal storage). Prints a table (text) or one JSON document per round (json). Exit codes: 0 Healthy; "
+            + "trust and expiry, journal storage, AMQP 1.0, Artemis over Jolokia). Prints a table (text) or one JSON document per round (json). Exit codes: 0 Healthy; "
             + "1 Degraded; 2 Unhealthy (the worst check of the worst round); 3 usage error; 130 interrupted.");
         foreach (var option in options.All)
         {
@@ -32,6 +32,9 @@ internal static class ProbeCommand
             var passwordVariable = parse.GetValue(options.ClientCertificatePasswordEnv);
             var password = passwordVariable is null ? null : Environment.GetEnvironmentVariable(passwordVariable);
             redactor.Add(password);
+            var sharedVariable = parse.GetValue(options.PasswordEnv);
+            var sharedPassword = sharedVariable is null ? null : Environment.GetEnvironmentVariable(sharedVariable);
+            redactor.Add(sharedPassword);
             var request = new ProbeRequest
             {
                 Tcp = parse.GetValue(options.Tcp) ?? [],
@@ -46,6 +49,14 @@ internal static class ProbeCommand
                 Storage = parse.GetValue(options.Storage) ?? [],
                 StorageMinFreeBytes = parse.GetValue(options.StorageMinFree),
                 StorageLatencyBudget = parse.GetValue(options.StorageLatencyBudget),
+                Amqp = parse.GetValue(options.Amqp) ?? [],
+                AmqpRoundTripAddress = parse.GetValue(options.AmqpRoundTrip),
+                Jolokia = parse.GetValue(options.Jolokia) ?? [],
+                QueueThresholds = (parse.GetValue(options.Queue) ?? []).GroupBy(pair => pair.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
+                BrokerName = parse.GetValue(options.BrokerName),
+                ExpectBackup = parse.GetValue(options.ExpectBackup),
+                User = parse.GetValue(options.User),
+                Password = sharedPassword,
                 Timeout = parse.GetValue(options.Timeout),
                 Repeat = parse.GetValue(options.Repeat),
                 Interval = parse.GetValue(options.Interval),
@@ -69,14 +80,17 @@ internal static class ProbeCommand
     private static async Task<int> RunAsync(ProbeRequest request, ProbeRedactor redactor, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
-        var targets = ProbeTargetFactory.Create(request, redactor, time);
+        var targets = await ProbeTargetFactory.CreateAsync(request, redactor, time).ConfigureAwait(false);
         try
         {
             return await ProbeSession.RunAsync(request, targets, redactor, time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            targets.ForEach(target => target.Dispose());
+            foreach (var target in targets)
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -84,6 +84,46 @@ internal sealed class ProbeCommandOptions
         Corda.HighAvailability.Probes.JournalStorage.JournalStorageProbeOptions.DefaultLatencyBudget,
         MaxTimeout);
 
+    public Option<Uri[]> Amqp { get; } = Urls(
+        "--amqp",
+        "AMQP 1.0 probe of a broker: amqp://[user[:password]@]host[:port] or amqps://... One connection per URL, kept across rounds. Repeatable.",
+        "amqp://[user@]host[:port]",
+        ["amqp", "amqps"]);
+
+    public Option<string?> AmqpRoundTrip { get; } = new("--amqp-round-trip")
+    {
+        Description = "Address each --amqp probe sends a message to and receives it back from, measuring the round trip (used by the probe only).",
+        HelpName = "address",
+    };
+
+    public Option<Uri[]> Jolokia { get; } = Urls(
+        "--jolokia",
+        "Jolokia probe of an Artemis broker: http(s)://host:port/console/jolokia (standalone broker) or a node's agent. Repeatable.",
+        "url",
+        ["http", "https"]);
+
+    public Option<KeyValuePair<string, long>[]> Queue { get; } = QueueThresholds();
+
+    public Option<string?> BrokerName { get; } = new("--broker-name")
+    {
+        Description = "The broker's name for --jolokia (P2P or RPC on a Corda node, which has both). Default: the only one there is.",
+        HelpName = "name",
+    };
+
+    public Option<bool> ExpectBackup { get; } = new("--expect-backup")
+    {
+        Description = "--jolokia probes the standby of a primary/backup pair: a passive backup is Healthy, a live one Degraded.",
+    };
+
+    public Option<string?> User { get; } = new("--user")
+    {
+        Description = "User for --jolokia (HTTP basic) and for --amqp URLs that name none (SASL PLAIN).",
+        HelpName = "name",
+    };
+
+    public Option<string?> PasswordEnv { get; } = EnvironmentVariable(
+        "--password-env", "Name of the environment variable holding the password of --user, or of the user of an --amqp URL without a password. Never printed.");
+
     public Option<TimeSpan> Timeout { get; } = Duration("--timeout", "Time each check may take (e.g. 5s, 1500ms).", TimeSpan.FromSeconds(5), MaxTimeout);
 
     public Option<int> Repeat { get; } = CommonOptions.Count(
@@ -97,11 +137,12 @@ internal sealed class ProbeCommandOptions
     public IEnumerable<Option> All =>
     [
         Tcp, Tls, ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName, ExpiryWarning, AllowUntrusted,
-        Storage, StorageMinFree, StorageLatencyBudget, Timeout, Repeat, Interval, Format,
+        Storage, StorageMinFree, StorageLatencyBudget, Amqp, AmqpRoundTrip, Jolokia, Queue, BrokerName, ExpectBackup, User, PasswordEnv,
+        Timeout, Repeat, Interval, Format,
     ];
 
     /// <summary>The checks asked for: at least one is needed.</summary>
-    public IEnumerable<Option> Targets => [Tcp, Tls, Storage];
+    public IEnumerable<Option> Targets => [Tcp, Tls, Storage, Amqp, Jolokia];
 
     /// <summary>Refuses a command line that probes nothing, or that gives TLS settings without a --tls to use them.</summary>
     public void Validate(CommandResult command)
@@ -112,22 +153,82 @@ internal sealed class ProbeCommandOptions
             return;
         }
 
-        if (command.GetResult(Tls) is null)
-        {
-            foreach (var option in new Option[] { ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName, AllowUntrusted })
-            {
-                if (command.GetResult(option) is not null)
-                {
-                    command.AddError($"{option.Name} applies to --tls checks; give --tls host:port too.");
-                }
-            }
-        }
+        NeedsOneOf(command, [Tls], [ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName]);
+        NeedsOneOf(command, [Tls, Amqp], [AllowUntrusted]);
+        NeedsOneOf(command, [Amqp], [AmqpRoundTrip]);
+        NeedsOneOf(command, [Jolokia], [Queue, BrokerName, ExpectBackup]);
+        NeedsOneOf(command, [Amqp, Jolokia], [User, PasswordEnv]);
 
         if (command.GetResult(ClientKey) is not null && command.GetResult(ClientCertificate) is null)
         {
             command.AddError("--client-key needs --client-cert.");
         }
     }
+
+    private static void NeedsOneOf(CommandResult command, Option[] targets, Option[] settings)
+    {
+        if (targets.Any(target => command.GetResult(target) is not null))
+        {
+            return;
+        }
+
+        foreach (var option in settings.Where(option => command.GetResult(option) is not null))
+        {
+            command.AddError($"{option.Name} applies to {string.Join(" and ", targets.Select(t => t.Name))} checks; give {string.Join(" or ", targets.Select(t => t.Name))} too.");
+        }
+    }
+
+    /// <summary>Absolute URLs of the given schemes with a host; the error shows the URL with its password masked.</summary>
+    private static Option<Uri[]> Urls(string name, string description, string helpName, string[] schemes) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var urls = new List<Uri>();
+            foreach (var token in result.Tokens)
+            {
+                if (Uri.TryCreate(token.Value.Trim(), UriKind.Absolute, out var url)
+                    && schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase)
+                    && url.IdnHost.Length > 0)
+                {
+                    urls.Add(url);
+                }
+                else
+                {
+                    result.AddError($"{name} '{ProbeRedactor.RedactUrls(token.Value)}': expected an absolute {string.Join(" or ", schemes)} URL with a host.");
+                }
+            }
+
+            return [.. urls];
+        },
+    };
+
+    private static Option<KeyValuePair<string, long>[]> QueueThresholds() => new("--queue")
+    {
+        Description = "For --jolokia: Degraded when a queue whose name starts with PREFIX holds more than THRESHOLD messages (e.g. p2p.inbound.=1000). Repeatable.",
+        HelpName = "prefix=threshold",
+        CustomParser = result =>
+        {
+            var thresholds = new List<KeyValuePair<string, long>>();
+            foreach (var token in result.Tokens)
+            {
+                var equals = token.Value.LastIndexOf('=');
+                if (equals > 0
+                    && long.TryParse(token.Value[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var threshold)
+                    && !token.Value.Any(char.IsControl))
+                {
+                    thresholds.Add(new(token.Value[..equals], threshold));
+                }
+                else
+                {
+                    result.AddError($"--queue '{token.Value}': expected PREFIX=THRESHOLD, a queue-name prefix and a message count, e.g. p2p.inbound.=1000.");
+                }
+            }
+
+            return [.. thresholds];
+        },
+    };
 
     private static Option<HostPort[]> Endpoints(string name, string description) => new(name)
     {

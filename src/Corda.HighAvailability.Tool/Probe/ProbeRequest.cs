@@ -30,6 +30,26 @@ internal sealed record ProbeRequest
 
     public TimeSpan StorageLatencyBudget { get; init; }
 
+    /// <summary>The --amqp URLs as given (credentials included: never printed).</summary>
+    public IReadOnlyList<Uri> Amqp { get; init; } = [];
+
+    public string? AmqpRoundTripAddress { get; init; }
+
+    /// <summary>The --jolokia URLs as given (credentials included: never printed).</summary>
+    public IReadOnlyList<Uri> Jolokia { get; init; } = [];
+
+    public IReadOnlyDictionary<string, long> QueueThresholds { get; init; } = new Dictionary<string, long>();
+
+    public string? BrokerName { get; init; }
+
+    public bool ExpectBackup { get; init; }
+
+    /// <summary>The user of --amqp URLs without one and of --jolokia.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The password read from the environment variable named by --password-env.</summary>
+    public string? Password { get; init; }
+
     public TimeSpan Timeout { get; init; }
 
     public int Repeat { get; init; } = 1;

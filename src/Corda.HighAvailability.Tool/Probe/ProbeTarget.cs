@@ -7,7 +7,7 @@ namespace Corda.HighAvailability.Tool.Probe;
 /// One check of the command line (<c>tcp:node1:10002</c>, ...), built once and run every round, so that a check that
 /// keeps a connection (AMQP) reuses it across rounds, as it does in a host.
 /// </summary>
-internal sealed class ProbeTarget : IDisposable
+internal sealed class ProbeTarget : IAsyncDisposable
 {
     private readonly IHealthCheck _check;
     private readonly HealthCheckContext _context;
@@ -64,5 +64,16 @@ internal sealed class ProbeTarget : IDisposable
         _ => redactor.Redact(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty),
     };
 
-    public void Dispose() => (_check as IDisposable)?.Dispose();
+    /// <summary>Closes what the check keeps open (the AMQP connection), asynchronously when the check can.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_check is IAsyncDisposable asynchronous)
+        {
+            await asynchronous.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            (_check as IDisposable)?.Dispose();
+        }
+    }
 }
