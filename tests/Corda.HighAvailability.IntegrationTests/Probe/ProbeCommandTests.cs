@@ -164,6 +164,16 @@ public sealed class ProbeCommandTests
     [InlineData("--client-key", "--tls", "node1:10002", "--client-key", "client.key")]
     [InlineData("--client-cert-password-env", "--tls", "node1:10002", "--client-cert", "c.pfx", "--client-cert-password-env", "CORDA_HA_TEST_SURELY_UNSET_VARIABLE")]
     [InlineData("--bogus", "--tcp", "node1:10002", "--bogus")]
+    [InlineData("--amqp", "--amqp", "http://broker:5672")]
+    [InlineData("--amqp", "--amqp", "broker:5672")]
+    [InlineData("--amqp-round-trip", "--tcp", "node1:10002", "--amqp-round-trip", "probe")]
+    [InlineData("--jolokia", "--jolokia", "amqp://broker:8161/console/jolokia")]
+    [InlineData("--queue", "--jolokia", "http://broker:8161/console/jolokia", "--queue", "p2p.inbound.")]
+    [InlineData("--queue", "--jolokia", "http://broker:8161/console/jolokia", "--queue", "p2p.inbound.=-1")]
+    [InlineData("--queue", "--tcp", "node1:10002", "--queue", "p2p.inbound.=1000")]
+    [InlineData("--expect-backup", "--amqp", "amqp://broker", "--expect-backup")]
+    [InlineData("--user", "--tcp", "node1:10002", "--user", "admin")]
+    [InlineData("--password-env", "--amqp", "amqp://broker", "--password-env", "HOME")]
     public async Task A_usage_error_exits_3_with_one_line_naming_the_option(string named, params string[] arguments)
     {
         var run = await CordaHaTool.RunAsync(Timeout, ["probe", .. arguments]);
