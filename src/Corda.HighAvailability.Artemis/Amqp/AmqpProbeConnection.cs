@@ -15,15 +15,13 @@ internal sealed class AmqpProbeConnection
 
     private readonly Connection _connection;
     private readonly Session _session;
-    private readonly SenderLink? _sender;
-    private readonly ReceiverLink? _receiver;
+    private SenderLink? _sender;
+    private ReceiverLink? _receiver;
 
-    private AmqpProbeConnection(Connection connection, Session session, SenderLink? sender, ReceiverLink? receiver)
+    private AmqpProbeConnection(Connection connection, Session session)
     {
         _connection = connection;
         _session = session;
-        _sender = sender;
-        _receiver = receiver;
     }
 
     /// <summary>True once the broker or the network closed the connection, its session or a link.</summary>
@@ -55,15 +53,14 @@ internal sealed class AmqpProbeConnection
     }
 
     /// <summary>
-    /// Opens the connection and the session, and attaches the links of a round trip when there is an address, waiting
-    /// for the broker to confirm each. On failure or cancellation nothing stays open: a connection that completes after
-    /// the caller gave up is closed as soon as it does.
+    /// Opens the connection and its session. On failure or cancellation nothing stays open: a connection that completes
+    /// after the caller gave up is closed as soon as it does.
     /// </summary>
-    public static async Task<AmqpProbeConnection> OpenAsync(
-        ConnectionFactory factory, AmqpEndpoint endpoint, string? roundTripAddress, CancellationToken cancellationToken)
+    public static async Task<AmqpProbeConnection> OpenAsync(ConnectionFactory factory, AmqpEndpoint endpoint, CancellationToken cancellationToken)
     {
         var address = new Address(endpoint.Host, endpoint.Port, endpoint.UserName, endpoint.Password, "/", endpoint.UsesTls ? "AMQPS" : "AMQP");
-        var opening = factory.CreateAsync(address, cancellationToken, null);
+        var socket = new SocketCapture();
+        var opening = factory.CreateAsync(address, cancellationToken, socket);
         Connection connection;
         try
         {
@@ -71,7 +68,9 @@ internal sealed class AmqpProbeConnection
         }
         catch (OperationCanceledException)
         {
-            // Never leak the connection of a probe that gave up: close it if it still gets opened.
+            // Never leak the connection of a probe that gave up: abort the socket of an open that is still waiting, and
+            // close the connection should the open complete all the same.
+            socket.Abort();
             _ = opening.ContinueWith(
                 static t => t.Result.Close(TimeSpan.Zero, null),
                 CancellationToken.None,
@@ -80,37 +79,22 @@ internal sealed class AmqpProbeConnection
             throw;
         }
 
-        try
-        {
-            var session = new Session(connection);
-            SenderLink? sender = null;
-            ReceiverLink? receiver = null;
-            if (roundTripAddress is not null)
-            {
-                var suffix = Guid.NewGuid().ToString("N")[..8];
-                var senderAttached = Attachment();
-                sender = new SenderLink(session, "corda-ha-probe-sender-" + suffix, new Target { Address = roundTripAddress }, senderAttached.OnAttached);
-                sender.AddClosedCallback(senderAttached.OnClosed);
-                var receiverAttached = Attachment();
-                receiver = new ReceiverLink(session, "corda-ha-probe-receiver-" + suffix, new Source { Address = roundTripAddress }, receiverAttached.OnAttached);
-                receiver.AddClosedCallback(receiverAttached.OnClosed);
-                await senderAttached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await receiverAttached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                receiver.SetCredit(ReceiverCredit);
-            }
-            else
-            {
-                // Without links, only a session round trip proves that the broker took the connection.
-                await PingAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
+        return new AmqpProbeConnection(connection, new Session(connection));
+    }
 
-            return new AmqpProbeConnection(connection, session, sender, receiver);
-        }
-        catch
-        {
-            connection.Close(TimeSpan.Zero, null);
-            throw;
-        }
+    /// <summary>Attaches a sender and a receiver link on the round trip address, waiting for the broker to confirm both.</summary>
+    public async Task AttachAsync(string roundTripAddress, CancellationToken cancellationToken)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var senderAttached = new Attaching(isSender: true);
+        _sender = new SenderLink(_session, "corda-ha-probe-sender-" + suffix, new Target { Address = roundTripAddress }, senderAttached.OnAttached);
+        _sender.AddClosedCallback(senderAttached.OnClosed);
+        var receiverAttached = new Attaching(isSender: false);
+        _receiver = new ReceiverLink(_session, "corda-ha-probe-receiver-" + suffix, new Source { Address = roundTripAddress }, receiverAttached.OnAttached);
+        _receiver.AddClosedCallback(receiverAttached.OnClosed);
+        await senderAttached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await receiverAttached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _receiver.SetCredit(ReceiverCredit);
     }
 
     /// <summary>Begins and ends a session: a round trip to the broker that touches no address.</summary>
@@ -184,10 +168,8 @@ internal sealed class AmqpProbeConnection
         await session.CloseAsync(TimeSpan.FromSeconds(30), null).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static Attaching Attachment() => new();
-
-    /// <summary>Completes when the broker confirms a link, fails when it refuses it (an attach without terminus, then a detach with the error).</summary>
-    private sealed class Attaching
+    /// <summary>Completes when the broker confirms a link, fails when it refuses it (an attach without our terminus, then a detach with the error).</summary>
+    private sealed class Attaching(bool isSender)
     {
         private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -195,7 +177,7 @@ internal sealed class AmqpProbeConnection
 
         public void OnAttached(ILink link, Attach attach)
         {
-            if (attach.Source is not null && attach.Target is not null)
+            if ((isSender ? attach.Target : attach.Source) is not null)
             {
                 _attached.TrySetResult();
             }

@@ -172,13 +172,19 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
                 }
 
                 var opening = _time.GetTimestamp();
-                connection = await AmqpProbeConnection.OpenAsync(_factory, _endpoint, _options.RoundTripAddress, token).ConfigureAwait(false);
+                connection = await AmqpProbeConnection.OpenAsync(_factory, _endpoint, token).ConfigureAwait(false);
                 _connection = connection;
                 _probesOnConnection = 0;
                 var number = Interlocked.Increment(ref _connectionsOpened);
+                _amqpMetrics?.ConnectionOpened(_containerId);
+                if (_options.RoundTripAddress is { } linkAddress)
+                {
+                    stage = $"attaching links to '{linkAddress}'";
+                    await connection.AttachAsync(linkAddress, token).ConfigureAwait(false);
+                }
+
                 var connectTime = _time.GetElapsedTime(opening);
                 report.Data["connectMs"] = ProbeReport.Milliseconds(connectTime);
-                _amqpMetrics?.ConnectionOpened(_containerId);
                 AmqpProbeLog.Opened(_logger, number, _endpoint.Display, _containerId, connectTime.TotalMilliseconds);
             }
 
@@ -201,10 +207,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
             else
             {
                 stage = "beginning a session";
-                if (reused)
-                {
-                    await connection.PingAsync(token).ConfigureAwait(false);
-                }
+                await connection.PingAsync(token).ConfigureAwait(false);
 
                 var ping = _time.GetElapsedTime(measuring);
                 report.Data["sessionMs"] = ProbeReport.Milliseconds(ping);
