@@ -66,12 +66,13 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}")));
 
         // One pooled connection per check, reused by every probe; recycled now and then so that a DNS change or a
-        // load balancer's move is followed, and dropped when idle before a server's idle timeout (Jetty's is 30 s)
-        // would close it under a request.
+        // load balancer's move is followed. It is kept across the usual probe intervals: a server that closes it
+        // when idle first (Jetty's default is 30 s) costs a reconnect, and a request that meets such a close before
+        // any reply byte is retried by the handler on a new connection.
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             ConnectTimeout = options.Timeout,
             MaxConnectionsPerServer = 2,
 
@@ -153,6 +154,12 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         {
             summary = Assess(body, report);
         }
+        catch (JolokiaRefusedException e)
+        {
+            report.Data["jolokiaStatus"] = e.Refusal.Status;
+            report.Unhealthy(ExplainRefusal(e.Refusal));
+            return report.ToResult(failureStatus, string.Empty);
+        }
         catch (JolokiaReplyException e)
         {
             if (_logger is not null)
@@ -223,12 +230,18 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         HttpStatusCode.Forbidden =>
             $"Credentials refused or not authorised by {_endpoint} (HTTP 403): the user lacks the management role (Artemis: hawtio.role, amq by default), " +
             $"or the Origin '{JolokiaReply.Short(_origin)}' is not allowed by the broker's jolokia-access.xml (set {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Origin)} to an allowed one).",
-        HttpStatusCode.NotFound =>
-            $"No Jolokia agent at {_endpoint} (HTTP 404): check the path (/console/jolokia for a standalone broker, /jolokia/ for a node's agent).",
+        HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed =>
+            $"No Jolokia agent at {_endpoint} (HTTP {(int)status}): check the path (/console/jolokia for a standalone broker, /jolokia/ for a node's agent).",
         >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest =>
             string.Create(CultureInfo.InvariantCulture, $"{_endpoint} answered a redirect (HTTP {(int)status}), which the probe does not follow: point {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Endpoint)} at the agent itself."),
         _ => string.Create(CultureInfo.InvariantCulture, $"The Jolokia agent at {_endpoint} answered HTTP {(int)status} ({status})."),
     };
+
+    private string ExplainRefusal(JolokiaOutcome refusal) => refusal.Status == 403
+        ? $"The Jolokia agent at {_endpoint} refused the request ({refusal.Describe()}): the Origin '{JolokiaReply.Short(_origin)}' is not " +
+          "allowed by the broker's jolokia-access.xml (an Artemis instance allows only *://localhost* by default; set " +
+          $"{nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.Origin)} to an allowed origin, or allow this one), or the user lacks the management role."
+        : $"The Jolokia agent at {_endpoint} refused the request ({refusal.Describe()}).";
 
     private static string Inner(Exception e)
     {

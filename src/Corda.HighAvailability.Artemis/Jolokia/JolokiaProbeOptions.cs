@@ -65,8 +65,8 @@ public sealed class JolokiaProbeOptions
     public double DiskWarningPercent { get; set; } = 80;
 
     /// <summary>
-    /// DiskStoreUsage, as a percentage, at or above which the probe is Unhealthy; default 90, Artemis' default
-    /// max-disk-usage, where it stops accepting messages.
+    /// DiskStoreUsage, as a percentage, at or above which the probe is Unhealthy; default 90, the max-disk-usage that
+    /// <c>artemis create</c> writes into broker.xml, where the broker blocks producers.
     /// </summary>
     public double DiskCriticalPercent { get; set; } = 90;
 

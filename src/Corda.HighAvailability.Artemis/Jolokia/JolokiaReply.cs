@@ -8,6 +8,15 @@ namespace Corda.HighAvailability.Artemis.Jolokia;
 internal sealed class JolokiaReplyException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
+/// The agent refused the whole request with one error object instead of the bulk answer, as Jolokia does (in an
+/// HTTP 200 reply) when its access policy refuses the caller, for example an Origin its CORS policy does not allow.
+/// </summary>
+internal sealed class JolokiaRefusedException(JolokiaOutcome refusal) : Exception(refusal.Describe())
+{
+    public JolokiaOutcome Refusal { get; } = refusal;
+}
+
+/// <summary>
 /// The answer to one entry of the bulk request: Jolokia's per-request <c>status</c> (200, or an HTTP-like error code
 /// with the Java exception's class in <c>error_type</c>) and its <c>value</c>.
 /// </summary>
@@ -26,9 +35,9 @@ internal readonly record struct JolokiaOutcome(int Status, JsonElement Value, st
         (Status == 404 && ErrorType.EndsWith("AttributeNotFoundException", StringComparison.Ordinal))
         || (Status == 400 && ErrorType.EndsWith("IllegalArgumentException", StringComparison.Ordinal));
 
-    /// <summary>The error for a description: status, exception class and message, short and printable.</summary>
+    /// <summary>The error for a description: status and message (which Jolokia starts with the exception's class), short and printable.</summary>
     public string Describe() =>
-        string.Create(CultureInfo.InvariantCulture, $"status {Status} {JolokiaReply.Short(ErrorType)}: {JolokiaReply.Short(Error)}");
+        string.Create(CultureInfo.InvariantCulture, $"status {Status}: {JolokiaReply.Short(Error.Length > 0 ? Error : ErrorType)}");
 }
 
 /// <summary>Reads the agent's JSON reply into one outcome per request entry, refusing anything else.</summary>
@@ -53,9 +62,8 @@ internal static class JolokiaReply
         var root = reply.RootElement;
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out _))
         {
-            // The agent refused the whole bulk request (for example a policy that forbids POST) and answered one error.
-            var single = Outcome(root);
-            throw new JolokiaReplyException($"The agent refused the request: {single.Describe()}.");
+            // The agent refused the whole bulk request (its access policy) and answered one error instead.
+            throw new JolokiaRefusedException(Outcome(root));
         }
 
         if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() != expected)

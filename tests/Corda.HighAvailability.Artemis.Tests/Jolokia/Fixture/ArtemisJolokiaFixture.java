@@ -21,9 +21,9 @@ import org.jolokia.http.AgentServlet;
  * A real Jolokia agent (org.jolokia.http.AgentServlet in embedded Jetty) in front of MBeans registered under ActiveMQ
  * Artemis' object names with Artemis' attribute names and types, because Artemis itself cannot be installed here.
  * The agent is mounted where a standalone broker has it (/console/jolokia) and where a Corda node's JVM agent has it
- * (/jolokia), behind basic authentication and an Origin check.
+ * (/jolokia), behind basic authentication, with the CORS policy of an Artemis instance's etc/jolokia-access.xml.
  *
- * Arguments: user password broker-name. Prints "port N" when ready, then reads one command a line from stdin and
+ * Arguments: user password broker-name policy-file. Prints "port N" when ready, then reads one command a line from stdin and
  * answers one line: "ok", a number, a text, or "error ...". Exits when stdin closes.
  */
 public final class ArtemisJolokiaFixture {
@@ -37,6 +37,7 @@ public final class ArtemisJolokiaFixture {
         String user = args[0];
         String password = args[1];
         brokerName = args[2];
+        String policy = args[3];
         reset();
 
         Server server = new Server();
@@ -62,6 +63,7 @@ public final class ArtemisJolokiaFixture {
         context.addFilter(new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST));
         // One agent at both paths, as one broker JVM would have only one.
         ServletHolder agent = new ServletHolder("jolokia", new AgentServlet());
+        agent.setInitParameter("policyLocation", new java.io.File(policy).toURI().toString());
         context.addServlet(agent, "/console/jolokia/*");
         context.addServlet(agent, "/jolokia/*");
         server.setHandler(context);
