@@ -13,7 +13,9 @@ internal static class Program
         var root = new RootCommand(
             "corda-ha: operate Corda.HighAvailability lease election, verify checkpoint tables, and probe a node's endpoints and storage. Exit codes: 0 success; "
             + "1 lease missing, release refused, or checkpoint findings at or above --fail-on; "
-            + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete. "
+            + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete; "
+            + "5 lease status --fail-on-disagreement: the lease and Corda Enterprise's live node_mutual_exclusion row name different machines "
+            + "(without the flag, a WARNING and exit code 0). "
             + "probe: 0 Healthy, 1 Degraded, 2 Unhealthy, 3 usage error.")
         {
             LeaseCommand.Create(),

@@ -21,6 +21,12 @@ internal static class ExitCodes
     /// <summary>The drill could not run to the end: no leader appeared in time, or a candidate died unexpectedly.</summary>
     public const int DrillFailed = 4;
 
+    /// <summary>
+    /// <c>lease status --fail-on-disagreement</c>: the lease and Corda Enterprise's live mutual-exclusion row name
+    /// different machines. Without the flag a disagreement is a WARNING and the exit code stays 0.
+    /// </summary>
+    public const int GuardsDisagree = 5;
+
     /// <summary>Interrupted (Ctrl+C), following the shell's 128 + SIGINT convention.</summary>
     public const int Cancelled = 130;
 }
