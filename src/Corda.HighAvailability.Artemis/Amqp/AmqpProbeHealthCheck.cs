@@ -245,6 +245,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
                 // A probe that failed on the connection may have left a pending receive or an unconfirmed send behind:
                 // never reuse it. The next probe opens a new one.
                 _connection = null;
+                Interlocked.Increment(ref _connectionsLost);
                 failed.Abort();
                 AmqpProbeLog.Dropped(_logger, ConnectionsOpened, _endpoint.Display, stage);
             }
