@@ -66,11 +66,16 @@ internal sealed class AmqpProbeConnection
         {
             connection = await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            // Never leak the connection of a probe that gave up: abort the socket of an open that is still waiting, and
-            // close the connection should the open complete all the same.
+            // Never leak the connection of a probe that failed or gave up: abort the socket of an open that is still
+            // waiting (or that failed without closing it), and close the connection should the open complete all the same.
             socket.Abort();
+            if (e is not OperationCanceledException)
+            {
+                throw;
+            }
+
             _ = opening.ContinueWith(
                 static t => t.Result.Close(TimeSpan.Zero, null),
                 CancellationToken.None,

@@ -38,7 +38,7 @@ internal static class AmqpProbeFailures
                 "amqp:resource-limit-exceeded" =>
                     $"The broker at {where} is out of a resource ({said}) while {stage}: it may be blocking producers (memory or disk alarm) or at its connection limit.",
                 "amqp:connection:forced" =>
-                    $"The broker at {where} closed the connection ({said}) while {stage}: it is shutting down, or an operator closed the connection.",
+                    $"The connection to {where} was closed ({said}) while {stage}: the broker shut down or crashed, an operator closed the connection, or the network dropped it.",
                 _ => $"The broker at {where} failed the probe while {stage} ({said}).",
             };
         }

@@ -93,11 +93,19 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
         // Wait for a running probe to finish (it is bounded by its timeout), so that it does not open a connection after this.
         if (await _turn.WaitAsync(_options.Timeout + CloseWait).ConfigureAwait(false))
         {
-            var connection = Interlocked.Exchange(ref _connection, null);
-            if (connection is not null)
+            try
             {
-                await connection.CloseAsync(CloseWait).ConfigureAwait(false);
-                AmqpProbeLog.Closed(_logger, ConnectionsOpened, _endpoint.Display);
+                var connection = Interlocked.Exchange(ref _connection, null);
+                if (connection is not null)
+                {
+                    await connection.CloseAsync(CloseWait).ConfigureAwait(false);
+                    AmqpProbeLog.Closed(_logger, ConnectionsOpened, _endpoint.Display);
+                }
+            }
+            finally
+            {
+                // Probes still waiting for their turn then find the check disposed instead of timing out.
+                _turn.Release();
             }
         }
         else
@@ -137,7 +145,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
 
         try
         {
-            return await ProbeOnConnectionAsync(report, registration.FailureStatus, started, cancellationToken, linked.Token).ConfigureAwait(false);
+            return await ProbeOnConnectionAsync(report, registration, started, cancellationToken, linked.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -146,8 +154,9 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
     }
 
     private async Task<HealthCheckResult> ProbeOnConnectionAsync(
-        ProbeReport report, HealthStatus failureStatus, long started, CancellationToken caller, CancellationToken token)
+        ProbeReport report, HealthCheckRegistration registration, long started, CancellationToken caller, CancellationToken token)
     {
+        var failureStatus = registration.FailureStatus;
         var stage = "opening the connection";
         var succeeded = false;
         try
@@ -176,7 +185,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
                 _connection = connection;
                 _probesOnConnection = 0;
                 var number = Interlocked.Increment(ref _connectionsOpened);
-                _amqpMetrics?.ConnectionOpened(_containerId);
+                _amqpMetrics?.ConnectionOpened(registration.Name);
                 if (_options.RoundTripAddress is { } linkAddress)
                 {
                     stage = $"attaching links to '{linkAddress}'";
@@ -245,6 +254,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
                 // A probe that failed on the connection may have left a pending receive or an unconfirmed send behind:
                 // never reuse it. The next probe opens a new one.
                 _connection = null;
+                Interlocked.Increment(ref _connectionsLost);
                 failed.Abort();
                 AmqpProbeLog.Dropped(_logger, ConnectionsOpened, _endpoint.Display, stage);
             }

@@ -168,6 +168,9 @@ public sealed class AmqpProbeTests(RabbitMqServer broker) : IClassFixture<Rabbit
         var logged = string.Join("\n", logs.GetSnapshot().Select(r => r.Message + r.Exception));
         Assert.NotEmpty(logs.GetSnapshot());
         Assert.DoesNotContain(Password, logged, StringComparison.Ordinal);
+
+        // The refused connection's socket is closed, not left to the broker to drop.
+        Assert.Empty(ProcessSockets.LocalPortsConnectedTo(broker.AmqpPort));
     }
 
     [Fact]
