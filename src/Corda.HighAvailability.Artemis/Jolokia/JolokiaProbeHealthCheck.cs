@@ -35,6 +35,7 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
     private readonly string _endpoint;
     private readonly string _origin;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly JolokiaTrust _trust;
 
     /// <summary>Creates the check, with its own pooled HTTP connection to the agent.</summary>
     /// <param name="options">The agent, the credentials and the thresholds; validated here.</param>
@@ -82,6 +83,12 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.All,
         };
+        _trust = new JolokiaTrust(options.TrustedCaBundlePath);
+        if (options.TrustedCaBundlePath is not null)
+        {
+            // Only then: without it the handler's own validation, and its message naming the failure, apply.
+            handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
+        }
         _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxReplyBytes };
     }
 
@@ -96,7 +103,11 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
     }
 
     /// <summary>Closes the pooled connection.</summary>
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _trust.Dispose();
+    }
 
     private async Task<HealthCheckResult> ProbeAsync(HealthStatus failureStatus, CancellationToken cancellationToken)
     {
@@ -104,6 +115,11 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         report.Data["endpoint"] = _endpoint;
         report.Data["origin"] = _origin;
         report.Data["timeoutMs"] = ProbeReport.Milliseconds(_options.Timeout);
+        if (_trust.Problem is { } unusable)
+        {
+            report.Unhealthy($"{unusable} Fix {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.TrustedCaBundlePath)} and restart.");
+            return report.ToResult(failureStatus, string.Empty);
+        }
 
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
@@ -216,7 +232,8 @@ public sealed class JolokiaProbeHealthCheck : IHealthCheck, IDisposable
         HttpRequestError.NameResolutionError =>
             $"The host of {_endpoint} does not resolve ({Inner(e)}): check the name and DNS.",
         HttpRequestError.SecureConnectionError =>
-            $"The TLS handshake with {_endpoint} failed ({Inner(e)}): the certificate is not trusted or not valid for the host.",
+            $"The TLS handshake with {_endpoint} failed ({Inner(e)}): the certificate is not trusted or not valid for the host " +
+            $"(a private CA goes in {nameof(JolokiaProbeOptions)}.{nameof(JolokiaProbeOptions.TrustedCaBundlePath)}).",
         HttpRequestError.ConfigurationLimitExceeded =>
             string.Create(CultureInfo.InvariantCulture, $"The reply of {_endpoint} is larger than {MaxReplyBytes / 1024 / 1024} MiB: narrow the queue prefixes."),
         _ => $"The request to the Jolokia agent at {_endpoint} failed: {e.HttpRequestError} ({Inner(e)}).",

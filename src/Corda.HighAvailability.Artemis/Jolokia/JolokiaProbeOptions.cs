@@ -79,4 +79,11 @@ public sealed class JolokiaProbeOptions
 
     /// <summary>How long the connection and the request may take; default 5 s.</summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>
+    /// For an https endpoint whose certificate a private CA issued: a PEM file of CA certificates trusted in addition
+    /// to the operating system's store. Read when the check is created; an unreadable file makes every probe Unhealthy,
+    /// naming it. The host name is still checked. Default none: the system store only.
+    /// </summary>
+    public string? TrustedCaBundlePath { get; set; }
 }

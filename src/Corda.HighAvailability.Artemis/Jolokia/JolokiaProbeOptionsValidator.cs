@@ -56,6 +56,7 @@ internal sealed class JolokiaProbeOptionsValidator : IValidateOptions<JolokiaPro
         }
 
         ProbeOptionChecks.Timeout(errors, Prefix + nameof(options.Timeout), options.Timeout);
+        ProbeOptionChecks.Path(errors, Prefix + nameof(options.TrustedCaBundlePath), options.TrustedCaBundlePath);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

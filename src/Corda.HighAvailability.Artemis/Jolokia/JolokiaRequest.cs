@@ -89,7 +89,10 @@ internal sealed class JolokiaRequest
         && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && string.IsNullOrEmpty(uri.UserInfo)
-        && string.Equals(uri.GetLeftPart(UriPartial.Authority), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+        && uri.AbsolutePath == "/"
+        && origin.TrimEnd('/').Count(c => c == '/') == 2
+        && string.IsNullOrEmpty(uri.Query)
+        && string.IsNullOrEmpty(uri.Fragment);
 
     /// <summary>The endpoint without any user information, for messages and data.</summary>
     public static string Redacted(Uri endpoint)

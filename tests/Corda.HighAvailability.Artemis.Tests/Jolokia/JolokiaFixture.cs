@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Corda.HighAvailability.Artemis.Tests.Jolokia;
@@ -37,6 +40,14 @@ public sealed class JolokiaFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The same agent over HTTPS, with a certificate for localhost issued by a test CA no system trusts.</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>The test CA's certificate, PEM.</summary>
+    public string CaBundlePath => Path.Combine(_directory ?? string.Empty, "ca.pem");
+
+    public Uri SecureConsole => new($"https://localhost:{TlsPort}/console/jolokia");
+
     /// <summary>The standalone broker's agent path.</summary>
     public Uri Console => new($"http://localhost:{Port}/console/jolokia");
 
@@ -59,11 +70,13 @@ public sealed class JolokiaFixture : IAsyncLifetime
 
         _directory = Directory.CreateTempSubdirectory("corda-ha-jolokia-").FullName;
         await File.WriteAllTextAsync(Path.Combine(_directory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var keyStorePassword = Guid.NewGuid().ToString("N");
+        var keyStore = WriteCertificates(_directory, keyStorePassword);
         var classpath = string.Join(':', Jars.Select(j => Path.Combine(jarDirectory, j)));
         var classes = Path.Combine(_directory, "classes");
         var fixtureFiles = Path.Combine(AppContext.BaseDirectory, "Jolokia", "Fixture");
         var sources = Directory.GetFiles(fixtureFiles, "*.java");
-        var compile = await RunAsync(javac, ["-nowarn", "-d", classes, "-cp", classpath, .. sources]);
+        var compile = await RunAsync(javac, ["-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn", "-d", classes, "-cp", classpath, .. sources]);
         if (compile.ExitCode != 0)
         {
             throw new InvalidOperationException($"javac failed ({compile.ExitCode}): {compile.Output}");
@@ -77,7 +90,7 @@ public sealed class JolokiaFixture : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = _directory,
         };
-        foreach (var argument in new[] { "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", $"{classes}:{classpath}", "ArtemisJolokiaFixture", User, Password, Broker, Path.Combine(fixtureFiles, "jolokia-access.xml") })
+        foreach (var argument in new[] { "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", $"{classes}:{classpath}", "ArtemisJolokiaFixture", User, Password, Broker, Path.Combine(fixtureFiles, "jolokia-access.xml"), keyStore, keyStorePassword })
         {
             start.ArgumentList.Add(argument);
         }
@@ -98,7 +111,9 @@ public sealed class JolokiaFixture : IAsyncLifetime
             throw new InvalidOperationException($"The Jolokia fixture did not start: '{ready}'; stderr: {Stderr}");
         }
 
-        Port = int.Parse(ready["port ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var ports = ready["port ".Length..].Split(' ');
+        Port = int.Parse(ports[0], System.Globalization.CultureInfo.InvariantCulture);
+        TlsPort = int.Parse(ports[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>What the JVM wrote on stderr (Jetty's and Jolokia's logs), for failure messages.</summary>
@@ -181,6 +196,32 @@ public sealed class JolokiaFixture : IAsyncLifetime
         }
 
         _commands.Dispose();
+    }
+
+    /// <summary>Writes ca.pem (a test CA) and server.p12 (a localhost certificate it issued, with its key); returns the latter's path.</summary>
+    private static string WriteCertificates(string directory, string password)
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Corda HA Jolokia Test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        serverRequest.CertificateExtensions.Add(names.Build());
+        serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var issued = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(7), [1, 2, 3, 4]);
+        using var server = issued.CopyWithPrivateKey(serverKey);
+
+        File.WriteAllText(Path.Combine(directory, "ca.pem"), ca.ExportCertificatePem());
+        var keyStore = Path.Combine(directory, "server.p12");
+        File.WriteAllBytes(keyStore, server.Export(X509ContentType.Pkcs12, password));
+        return keyStore;
     }
 
     private static string? FindJdkTool(string tool)

@@ -41,6 +41,7 @@ public sealed class JolokiaOptionsTests
     [InlineData("UserName colon", "JolokiaProbeOptions.UserName must be non-empty, without ':' or control characters (was 'ad:min').")]
     [InlineData("Password alone", "JolokiaProbeOptions.Password is set but JolokiaProbeOptions.UserName is not: set the user too.")]
     [InlineData("Origin path", "JolokiaProbeOptions.Origin must be an origin, scheme://host[:port] without a path (was 'http://localhost/console').")]
+    [InlineData("Origin query", "JolokiaProbeOptions.Origin must be an origin, scheme://host[:port] without a path (was 'http://localhost?a=b').")]
     [InlineData("BrokerName blank", "JolokiaProbeOptions.BrokerName must be a broker name or null to find it (was ' ').")]
     [InlineData("Memory order", "JolokiaProbeOptions.MemoryCriticalPercent must not be below JolokiaProbeOptions.MemoryWarningPercent (was 70 < 80).")]
     [InlineData("Disk range", "JolokiaProbeOptions.DiskWarningPercent must be more than 0 and at most 100 (was 0).")]
@@ -57,6 +58,7 @@ public sealed class JolokiaOptionsTests
             case "UserName colon": options.UserName = "ad:min"; break;
             case "Password alone": options.UserName = null; break;
             case "Origin path": options.Origin = "http://localhost/console"; break;
+            case "Origin query": options.Origin = "http://localhost?a=b"; break;
             case "BrokerName blank": options.BrokerName = " "; break;
             case "Memory order": options.MemoryCriticalPercent = 70; break;
             case "Disk range": options.DiskWarningPercent = 0; break;
@@ -76,6 +78,7 @@ public sealed class JolokiaOptionsTests
     [InlineData("http://localhost:8161/console/jolokia", null, "http://localhost:8161")]
     [InlineData("https://broker.example/console/jolokia", null, "https://broker.example")]
     [InlineData("http://10.0.0.5:7005/jolokia/", "http://localhost", "http://localhost")]
+    [InlineData("http://10.0.0.5:7005/jolokia/", "http://localhost:80", "http://localhost:80")]
     public void The_origin_defaults_to_the_endpoint_s_scheme_host_and_port(string endpoint, string? origin, string expected)
     {
         var options = Valid();

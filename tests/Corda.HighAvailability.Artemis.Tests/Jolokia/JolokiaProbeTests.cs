@@ -301,6 +301,31 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
     }
 
     [Fact]
+    public async Task Https_with_a_private_CA_is_healthy_when_its_bundle_is_trusted_and_unhealthy_otherwise()
+    {
+        var trusted = await JolokiaRun.OnceAsync(Options(o =>
+        {
+            o.Endpoint = fixture.SecureConsole;
+            o.TrustedCaBundlePath = fixture.CaBundlePath;
+        }));
+        var untrusted = await JolokiaRun.OnceAsync(Options(o => o.Endpoint = fixture.SecureConsole));
+        var missing = Path.Combine(Path.GetTempPath(), $"corda-ha-no-such-bundle-{Guid.NewGuid():N}.pem");
+        var unreadable = await JolokiaRun.OnceAsync(Options(o =>
+        {
+            o.Endpoint = fixture.SecureConsole;
+            o.TrustedCaBundlePath = missing;
+        }));
+
+        Assert.Equal(HealthStatus.Healthy, trusted.Status);
+        Assert.Equal($"https://localhost:{fixture.TlsPort}", trusted.Data["origin"]);
+        Assert.Equal(HealthStatus.Unhealthy, untrusted.Status);
+        Assert.Contains($"The TLS handshake with {fixture.SecureConsole} failed", untrusted.Description, StringComparison.Ordinal);
+        Assert.Contains("TrustedCaBundlePath", untrusted.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Unhealthy, unreadable.Status);
+        Assert.Contains($"The CA bundle {missing} could not be read", unreadable.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_probe_is_one_bulk_POST_and_twenty_probes_share_one_connection()
     {
         var connectionsBefore = await fixture.CountAsync("connections");

@@ -10,8 +10,13 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.servlet.DispatcherType;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
@@ -23,7 +28,8 @@ import org.jolokia.http.AgentServlet;
  * The agent is mounted where a standalone broker has it (/console/jolokia) and where a Corda node's JVM agent has it
  * (/jolokia), behind basic authentication, with the CORS policy of an Artemis instance's etc/jolokia-access.xml.
  *
- * Arguments: user password broker-name policy-file. Prints "port N" when ready, then reads one command a line from stdin and
+ * Arguments: user password broker-name policy-file keystore.p12 keystore-password. Prints "port HTTP HTTPS" when
+ * ready (the HTTPS connector serves the same agent with the keystore's certificate), then reads one command a line from stdin and
  * answers one line: "ok", a number, a text, or "error ...". Exits when stdin closes.
  */
 public final class ArtemisJolokiaFixture {
@@ -38,6 +44,8 @@ public final class ArtemisJolokiaFixture {
         String password = args[1];
         brokerName = args[2];
         String policy = args[3];
+        String keyStore = args[4];
+        String keyStorePassword = args[5];
         reset();
 
         Server server = new Server();
@@ -45,7 +53,7 @@ public final class ArtemisJolokiaFixture {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         AtomicInteger connections = new AtomicInteger();
-        connector.addBean(new Connection.Listener() {
+        Connection.Listener counter = new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
                 connections.incrementAndGet();
@@ -54,8 +62,21 @@ public final class ArtemisJolokiaFixture {
             @Override
             public void onClosed(Connection connection) {
             }
-        });
+        };
+        connector.addBean(counter);
         server.addConnector(connector);
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keyStore);
+        tls.setKeyStorePassword(keyStorePassword);
+        tls.setKeyStoreType("PKCS12");
+        HttpConfiguration https = new HttpConfiguration();
+        https.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector secure = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+        secure.setHost("127.0.0.1");
+        secure.setPort(0);
+        secure.addBean(counter);
+        server.addConnector(secure);
 
         GateFilter gate = new GateFilter(user, password);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -68,7 +89,7 @@ public final class ArtemisJolokiaFixture {
         context.addServlet(agent, "/jolokia/*");
         server.setHandler(context);
         server.start();
-        System.out.println("port " + connector.getLocalPort());
+        System.out.println("port " + connector.getLocalPort() + " " + secure.getLocalPort());
         System.out.flush();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
