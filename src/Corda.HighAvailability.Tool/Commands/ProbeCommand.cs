@@ -55,6 +55,8 @@ internal static class ProbeCommand
                 QueueThresholds = (parse.GetValue(options.Queue) ?? []).GroupBy(pair => pair.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
                 BrokerName = parse.GetValue(options.BrokerName),
                 ExpectBackup = parse.GetValue(options.ExpectBackup),
+                ExpectReplication = parse.GetValue(options.ExpectReplication),
+                Origin = parse.GetValue(options.Origin),
                 User = parse.GetValue(options.User),
                 Password = sharedPassword,
                 Timeout = parse.GetValue(options.Timeout),

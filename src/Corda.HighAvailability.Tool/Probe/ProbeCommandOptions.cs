@@ -35,7 +35,7 @@ internal sealed class ProbeCommandOptions
 
     public Option<FileInfo?> CaBundle { get; } = new("--ca-bundle")
     {
-        Description = "PEM file of CA certificates trusted besides the system store, e.g. the Corda network root.",
+        Description = "PEM file of CA certificates trusted besides the system store, e.g. the Corda network root; for --tls and https --jolokia.",
         HelpName = "file",
     };
 
@@ -115,6 +115,18 @@ internal sealed class ProbeCommandOptions
         Description = "--jolokia probes the standby of a primary/backup pair: a passive backup is Healthy, a live one Degraded.",
     };
 
+    public Option<bool> ExpectReplication { get; } = new("--expect-replication")
+    {
+        Description = "--jolokia probes a replicated primary/backup pair: a replica out of sync (ReplicaSync=false) is Degraded.",
+    };
+
+    public Option<string?> Origin { get; } = new("--origin")
+    {
+        Description = "Origin header of --jolokia requests (default: the URL's scheme, host and port). Artemis allows only *://localhost* "
+            + "unless its jolokia-access.xml says otherwise: for a remote broker, e.g. http://localhost.",
+        HelpName = "origin",
+    };
+
     public Option<string?> User { get; } = new("--user")
     {
         Description = "User for --jolokia (HTTP basic) and for --amqp URLs that name none (SASL PLAIN).",
@@ -137,7 +149,8 @@ internal sealed class ProbeCommandOptions
     public IEnumerable<Option> All =>
     [
         Tcp, Tls, ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName, ExpiryWarning, AllowUntrusted,
-        Storage, StorageMinFree, StorageLatencyBudget, Amqp, AmqpRoundTrip, Jolokia, Queue, BrokerName, ExpectBackup, User, PasswordEnv,
+        Storage, StorageMinFree, StorageLatencyBudget, Amqp, AmqpRoundTrip, Jolokia, Queue, BrokerName, ExpectBackup, ExpectReplication, Origin,
+        User, PasswordEnv,
         Timeout, Repeat, Interval, Format,
     ];
 
@@ -153,10 +166,11 @@ internal sealed class ProbeCommandOptions
             return;
         }
 
-        NeedsOneOf(command, [Tls], [ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName]);
+        NeedsOneOf(command, [Tls], [ClientCertificate, ClientKey, ClientCertificatePasswordEnv, ServerName]);
+        NeedsOneOf(command, [Tls, Jolokia], [CaBundle]);
         NeedsOneOf(command, [Tls, Amqp], [AllowUntrusted]);
         NeedsOneOf(command, [Amqp], [AmqpRoundTrip]);
-        NeedsOneOf(command, [Jolokia], [Queue, BrokerName, ExpectBackup]);
+        NeedsOneOf(command, [Jolokia], [Queue, BrokerName, ExpectBackup, ExpectReplication, Origin]);
         NeedsOneOf(command, [Amqp, Jolokia], [User, PasswordEnv]);
 
         if (command.GetResult(ClientKey) is not null && command.GetResult(ClientCertificate) is null)

@@ -44,6 +44,10 @@ internal sealed record ProbeRequest
 
     public bool ExpectBackup { get; init; }
 
+    public bool ExpectReplication { get; init; }
+
+    public string? Origin { get; init; }
+
     /// <summary>The user of --amqp URLs without one and of --jolokia.</summary>
     public string? User { get; init; }
 

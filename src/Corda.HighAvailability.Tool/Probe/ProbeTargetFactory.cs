@@ -94,6 +94,9 @@ internal static class ProbeTargetFactory
                     Password = password,
                     BrokerName = request.BrokerName,
                     ExpectBackup = request.ExpectBackup,
+                    ExpectReplication = request.ExpectReplication,
+                    Origin = request.Origin,
+                    TrustedCaBundlePath = request.CaBundlePath,
                     Timeout = request.Timeout,
                 };
                 foreach (var (prefix, threshold) in request.QueueThresholds)

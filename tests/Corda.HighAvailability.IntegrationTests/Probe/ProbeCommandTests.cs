@@ -180,6 +180,9 @@ public sealed class ProbeCommandTests
     [InlineData("--queue", "--tcp", "node1:10002", "--queue", "p2p.inbound.=1000")]
     [InlineData("--expect-backup", "--amqp", "amqp://broker", "--expect-backup")]
     [InlineData("--user", "--tcp", "node1:10002", "--user", "admin")]
+    [InlineData("--ca-bundle", "--tcp", "node1:10002", "--ca-bundle", "ca.pem")]
+    [InlineData("--expect-replication", "--amqp", "amqp://broker", "--expect-replication")]
+    [InlineData("JolokiaProbeOptions.Origin", "--jolokia", "http://broker:8161/console/jolokia", "--origin", "not an origin")]
     [InlineData("--password-env", "--amqp", "amqp://broker", "--password-env", "HOME")]
     public async Task A_usage_error_exits_3_with_one_line_naming_the_option(string named, params string[] arguments)
     {
