@@ -11,8 +11,8 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand(
-            "corda-ha: operate Corda.HighAvailability lease election, verify checkpoint tables, and probe a node's endpoints and storage. Exit codes: 0 success; "
-            + "1 lease missing, release refused, or checkpoint findings at or above --fail-on; "
+            "corda-ha: operate Corda.HighAvailability lease election, verify checkpoint tables, view flows, and probe a node's endpoints and storage. Exit codes: 0 success; "
+            + "1 lease missing, release refused, checkpoint findings at or above --fail-on, or no such flow (flows show); "
             + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete; "
             + "5 lease status --fail-on-disagreement: the lease and Corda Enterprise's live node_mutual_exclusion row name different machines "
             + "(without the flag, a WARNING and exit code 0). "
@@ -20,6 +20,7 @@ internal static class Program
         {
             LeaseCommand.Create(),
             CheckpointsCommand.Create(),
+            FlowsCommand.Create(),
             DrillCommand.Create(),
             DrillCandidateCommand.Create(),
             ProbeCommand.Create(),

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary><c>checkpoints verify</c> found defects at or above <c>--fail-on</c> (the same code as a refused lease: "the answer is no").</summary>
     public const int FindingsAtOrAboveThreshold = 1;
 
+    /// <summary><c>flows show</c> found no flow with the id given (the same code again: "the answer is no").</summary>
+    public const int FlowNotFound = 1;
+
     /// <summary>Bad command line, or the database could not be reached or read.</summary>
     public const int UsageOrConnection = 2;
 
