@@ -1,12 +1,14 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Corda.HighAvailability.Benchmarks.Amqp;
 using Corda.HighAvailability.Benchmarks.Checkpoints;
 
 namespace Corda.HighAvailability.Benchmarks;
 
 /// <summary>
 /// Entry point: pass BenchmarkDotNet's own arguments, e.g. <c>--filter '*' --job short</c>; or
-/// <c>--interleaved-checkpoints [rounds]</c> for the checkpoint read/verify pairs in one process.
+/// <c>--interleaved-checkpoints [rounds]</c> for the checkpoint read/verify pairs in one process; or
+/// <c>--interleaved-amqp [calls]</c> for per-call latency percentiles of the raw AMQP round trip and the probe.
 /// </summary>
 public static class Program
 {
@@ -15,6 +17,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "--interleaved-checkpoints")
         {
             InterleavedCheckpointRun.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--interleaved-amqp")
+        {
+            InterleavedAmqpLatencyRun.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
             return;
         }
 

@@ -28,6 +28,9 @@ internal sealed class PostgreSqlCheckpointDatabase : CheckpointDatabase, IAsyncD
 
     public override string OrderByBinary(string column) => $"{column} COLLATE \"C\"";
 
+    // Any INSERT, UPDATE, DELETE or DDL in the transaction then fails with SQLSTATE 25006.
+    public override string? ReadOnlyTransactionStatement => "SET TRANSACTION READ ONLY";
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();

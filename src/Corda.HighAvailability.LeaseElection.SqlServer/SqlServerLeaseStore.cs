@@ -20,6 +20,21 @@ namespace Corda.HighAvailability.LeaseElection.SqlServer;
 /// connection whose loss must be detected and repaired, as the PostgreSQL listener does; a primary-key read of
 /// one bigint every poll interval costs the server next to nothing and cannot silently stop working. The handover
 /// after a graceful release therefore takes up to one poll interval (250 ms by default) instead of milliseconds.
+/// <para>
+/// Idle-connection killers (NAT gateways, firewalls and load balancers that drop a quiet TCP connection, the
+/// Azure SQL gateway closing long-idle connections): every operation takes a pooled connection for one batch and
+/// gives it back, so a pooled connection is often idle between renewals. SqlClient's idle connection resiliency (<c>ConnectRetryCount</c>,
+/// default 1, and 2 on Azure SQL endpoints; <c>ConnectRetryInterval</c>) reconnects such a connection when the next
+/// command is sent, before the batch runs; it never replays half a batch, and it does not recover a connection
+/// with an open transaction, so a fenced transaction cut off this way fails and is not retried. This store does
+/// not change those settings: each batch carries all its session state (<c>SET XACT_ABORT</c>, <c>SET
+/// LOCK_TIMEOUT</c>, reset in the same batch), so a reconnected session needs nothing replayed. Setting
+/// <c>ConnectRetryCount=0</c> turns a dead pooled connection into a failed operation instead; the elector then
+/// tries again at its next retry period, and its renew deadline, on its own clock, still bounds how long it leads
+/// without a successful renewal. A reconnect that needs more than one attempt waits <c>ConnectRetryInterval</c>
+/// (default 10 s) between them, which can outlast the renew deadline and cost the leadership (never safety):
+/// with a short renew deadline, lower the interval rather than raise the count.
+/// </para>
 /// </remarks>
 public sealed partial class SqlServerLeaseStore : ISqlLeaseStore
 {

@@ -11,14 +11,19 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand(
-            "corda-ha: operate Corda.HighAvailability lease election and verify checkpoint tables. Exit codes: 0 success; "
-            + "1 lease missing, release refused, or checkpoint findings at or above --fail-on; "
-            + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete.")
+            "corda-ha: operate Corda.HighAvailability lease election, verify checkpoint tables, view flows, and probe a node's endpoints and storage. Exit codes: 0 success; "
+            + "1 lease missing, release refused, checkpoint findings at or above --fail-on, or no such flow (flows show); "
+            + "2 usage or connection error; 3 the drill saw a safety violation; 4 the drill could not complete; "
+            + "5 lease status --fail-on-disagreement: the lease and Corda Enterprise's live node_mutual_exclusion row name different machines "
+            + "(without the flag, a WARNING and exit code 0). "
+            + "probe: 0 Healthy, 1 Degraded, 2 Unhealthy, 3 usage error.")
         {
             LeaseCommand.Create(),
             CheckpointsCommand.Create(),
+            FlowsCommand.Create(),
             DrillCommand.Create(),
             DrillCandidateCommand.Create(),
+            ProbeCommand.Create(),
         };
 
         var parse = root.Parse(args);
@@ -26,6 +31,11 @@ internal static class Program
         {
             // One line on stderr and exit code 2, instead of the library's help dump and exit code 1.
             var problems = string.Join(" ", parse.Errors.Select(e => e.Message));
+            if (ProbeCommand.Owns(parse))
+            {
+                return ProbeCommand.UsageError(problems);
+            }
+
             return CommandRunner.Fail(ExitCodes.UsageOrConnection, $"{problems} See 'corda-ha --help'.");
         }
 

@@ -46,4 +46,11 @@ public abstract class CheckpointDatabase
     /// <param name="column">A validated column name.</param>
     /// <returns>The ORDER BY term.</returns>
     public abstract string OrderByBinary(string column);
+
+    /// <summary>
+    /// A statement that makes the current transaction read-only, run first in every transaction of the flow hospital
+    /// view (<see cref="Flows.IFlowHospitalReader"/>), or <see langword="null"/> when the database has none (SQL
+    /// Server: grant the login only SELECT). Default <see langword="null"/>.
+    /// </summary>
+    public virtual string? ReadOnlyTransactionStatement => null;
 }

@@ -15,6 +15,7 @@ internal sealed class ProbeMetrics
     public const string Tcp = "tcp";
     public const string Tls = "tls";
     public const string JournalStorage = "journal_storage";
+    public const string Amqp = "amqp";
 
     private readonly Histogram<double> _duration;
 

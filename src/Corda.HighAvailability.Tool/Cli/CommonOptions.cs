@@ -69,24 +69,30 @@ internal static class CommonOptions
         CustomParser = ParseDuration,
     };
 
-    public static Option<int> Count(string name, string description, int fallback, int minimum, int maximum)
+    public static Option<int> Count(string name, string description, int fallback, int minimum, int maximum) => new(name)
     {
-        var option = new Option<int>(name)
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "n",
+
+        // A parser, not a validator: a validator that reads the value throws when the text is not a number.
+        CustomParser = result =>
         {
-            Description = description,
-            DefaultValueFactory = _ => fallback,
-            HelpName = "n",
-        };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
+            var text = SingleToken(result);
+            if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name} must be a whole number between {minimum} and {maximum} (was '{text}').");
+                return default;
+            }
+
             if (value < minimum || value > maximum)
             {
                 result.AddError($"{name} must be between {minimum} and {maximum} (was {value}).");
             }
-        });
-        return option;
-    }
+
+            return value;
+        },
+    };
 
     private static ProviderKind ParseProvider(ArgumentResult result, ProviderCapability capability)
     {
@@ -116,7 +122,7 @@ internal static class CommonOptions
             case "json":
                 return OutputFormat.Json;
             default:
-                result.AddError($"Unknown format '{text}'; use text or json.");
+                result.AddError($"Unknown --format '{text}'; use text or json.");
                 return default;
         }
     }

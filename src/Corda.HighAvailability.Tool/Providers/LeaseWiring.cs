@@ -13,9 +13,14 @@ namespace Corda.HighAvailability.Tool.Providers;
 /// </param>
 /// <param name="SchemaPlaceholder">A connection string that lets <paramref name="CreateStore"/> build a store without opening anything (printing the schema).</param>
 /// <param name="Drill">The drill's write-log SQL in this provider's dialect.</param>
+/// <param name="CordaGuard">
+/// Reads Corda Enterprise's mutual-exclusion row next to the lease (<c>lease status</c>); null where a Corda node's
+/// database never is.
+/// </param>
 internal sealed record LeaseWiring(
     Func<string, string?, ISqlLeaseStore> CreateStore,
     Func<LeaseElectionBuilder, string, string?, LeaseElectionBuilder> Use,
     Func<string, string> ForExistingDatabase,
     string SchemaPlaceholder,
-    DrillSql Drill);
+    DrillSql Drill,
+    CordaGuardWiring? CordaGuard);

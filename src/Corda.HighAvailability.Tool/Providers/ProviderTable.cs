@@ -63,7 +63,9 @@ internal static class ProviderTable
                 Use: (builder, connectionString, table) => builder.UseSqlite(connectionString, o => o.TableName = table ?? o.TableName),
                 ForExistingDatabase: SqliteConnectionStrings.ForExistingDatabase,
                 SchemaPlaceholder: "Data Source=:memory:",
-                Drill: DrillSql.Sqlite),
+                Drill: DrillSql.Sqlite,
+                // Corda Enterprise's table lives in the node's database, which is never SQLite.
+                CordaGuard: null),
             // A Corda node's database is never SQLite.
             Checkpoints: null),
         ProviderKind.Postgres => new(
@@ -81,7 +83,16 @@ internal static class ProviderTable
                 // A server never creates a missing database on connect.
                 ForExistingDatabase: connectionString => connectionString,
                 SchemaPlaceholder: "Host=localhost;Database=corda",
-                Drill: DrillSql.Postgres),
+                Drill: DrillSql.Postgres,
+                CordaGuard: new CordaGuardWiring(
+                    DefaultSchema: new PostgreSqlCordaMutualExclusionOptions().SchemaName,
+                    CreateReader: settings => new PostgreSqlCordaMutualExclusionReader(Configured(
+                        new PostgreSqlCordaMutualExclusionOptions { ConnectionString = settings.ConnectionString, TimeZone = settings.TimeZone },
+                        o =>
+                        {
+                            o.SchemaName = settings.Schema ?? o.SchemaName;
+                            o.TableName = settings.Table ?? o.TableName;
+                        })))),
             Checkpoints: (builder, connectionString) => builder.UsePostgreSql(connectionString)),
         ProviderKind.SqlServer => new(
             kind,
@@ -99,7 +110,22 @@ internal static class ProviderTable
                 ForExistingDatabase: connectionString => connectionString,
                 // Parsed by the store's options validation, never opened.
                 SchemaPlaceholder: "Server=localhost;Database=corda",
-                Drill: DrillSql.SqlServer),
+                Drill: DrillSql.SqlServer,
+                CordaGuard: new CordaGuardWiring(
+                    DefaultSchema: new SqlServerCordaMutualExclusionOptions().SchemaName,
+                    CreateReader: settings => new SqlServerCordaMutualExclusionReader(Configured(
+                        new SqlServerCordaMutualExclusionOptions { ConnectionString = settings.ConnectionString },
+                        o =>
+                        {
+                            // Both sides use the server's local clock: there is no time zone to choose.
+                            if (settings.TimeZone is not null)
+                            {
+                                throw new ArgumentException("--corda-time-zone applies to --provider postgres only: on SQL Server Corda and the reader both use the server's local clock.");
+                            }
+
+                            o.SchemaName = settings.Schema ?? o.SchemaName;
+                            o.TableName = settings.Table ?? o.TableName;
+                        })))),
             Checkpoints: (builder, connectionString) => builder.UseSqlServer(connectionString)),
         _ => throw new UnreachableException($"No provider table row for provider {kind}; add one to {nameof(ProviderTable)}."),
     };

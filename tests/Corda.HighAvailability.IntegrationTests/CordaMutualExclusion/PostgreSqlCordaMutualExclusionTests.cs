@@ -215,20 +215,11 @@ public sealed class PostgreSqlCordaMutualExclusionTests(PostgresServer server) :
         return store;
     }
 
-    /// <summary>Corda Enterprise's table, as its Liquibase change sets create it on PostgreSQL.</summary>
+    /// <summary>Corda Enterprise's table, from the PostgreSQL DDL in docs/corda-mutual-exclusion.md.</summary>
     private async Task<string> CreateTableAsync()
     {
         var table = $"node_mutual_exclusion_{Interlocked.Increment(ref _tables)}_{Guid.NewGuid():N}"[..40];
-        await ExecuteAsync($"""
-            CREATE TABLE {table} (
-                mutual_exclusion_id        character(255) NOT NULL,
-                machine_name               varchar(255)   NOT NULL,
-                pid                        varchar(255)   NOT NULL,
-                mutual_exclusion_timestamp timestamp      NOT NULL,
-                version                    bigint         NOT NULL,
-                CONSTRAINT {table}_pkey PRIMARY KEY (mutual_exclusion_id)
-            )
-            """);
+        await CordaMutualExclusionTable.CreatePostgreSqlAsync(_connectionString, table);
         return table;
     }
 

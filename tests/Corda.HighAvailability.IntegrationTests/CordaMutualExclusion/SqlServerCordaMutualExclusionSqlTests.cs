@@ -41,6 +41,21 @@ public sealed class SqlServerCordaMutualExclusionSqlTests
         Assert.Contains(visitor.Identifiers, id => id.Value == "mutex");
     }
 
+    [Fact]
+    public void The_documented_table_parses_as_T_SQL_and_has_every_column_the_read_selects()
+    {
+        var visitor = new Collector();
+        Parse(CordaMutualExclusionTable.SqlServerDdl()).Accept(visitor);
+        var create = Assert.Single(visitor.Creates);
+        var columns = create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value).ToList();
+
+        Assert.Equal("node_mutual_exclusion", create.SchemaObjectName.BaseIdentifier.Value);
+        Assert.Equal(["mutual_exclusion_id", "machine_name", "pid", "mutual_exclusion_timestamp", "version"], columns);
+        var selected = new Collector();
+        Parse(Statement()).Accept(selected);
+        Assert.All(columns, column => Assert.Contains(selected.Identifiers, id => id.Value == column));
+    }
+
     [Theory]
     [InlineData("dbo]; DROP TABLE x; --")]
     [InlineData("")]
@@ -77,6 +92,10 @@ public sealed class SqlServerCordaMutualExclusionSqlTests
         public List<string> StringLiterals { get; } = [];
 
         public List<Identifier> Identifiers { get; } = [];
+
+        public List<CreateTableStatement> Creates { get; } = [];
+
+        public override void Visit(CreateTableStatement node) => Creates.Add(node);
 
         public override void Visit(VariableReference node) => Variables.Add(node.Name);
 

@@ -157,6 +157,20 @@ public sealed class SqlServerLeaseSqlTests
             create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
     }
 
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public void Every_runtime_statement_reads_or_writes_only_the_lease_table_so_SELECT_INSERT_UPDATE_on_it_suffice(string name)
+    {
+        var visitor = new Collector();
+        Parse(Statement(name)).Accept(visitor);
+
+        // What the GRANT in the schema script promises: no other table, no procedure (sp_getapplock is the DDL's
+        // only), no DELETE, MERGE or DDL, so the runtime user needs nothing beyond SELECT, INSERT and UPDATE on it.
+        Assert.NotEmpty(visitor.Tables);
+        Assert.All(visitor.Tables, table => Assert.Equal("dbo.corda_ha_lease", Text(table.SchemaObject)));
+        Assert.All(visitor.Statements, statement => Assert.DoesNotMatch("^(Execute|Delete|Merge|Truncate|Create|Alter|Drop|Grant)", statement.GetType().Name));
+    }
+
     [Fact]
     public void A_custom_schema_and_table_are_used_everywhere()
     {
@@ -222,6 +236,14 @@ public sealed class SqlServerLeaseSqlTests
         public List<SelectStatement> Selects { get; } = [];
 
         public List<CreateTableStatement> Creates { get; } = [];
+
+        public List<NamedTableReference> Tables { get; } = [];
+
+        public List<TSqlStatement> Statements { get; } = [];
+
+        public override void Visit(NamedTableReference node) => Tables.Add(node);
+
+        public override void Visit(TSqlStatement node) => Statements.Add(node);
 
         public override void Visit(VariableReference node) => Variables.Add(node.Name);
 

@@ -237,14 +237,14 @@ public sealed class WatchdogJudgementTests
         work.Fail = false;
         await harness.RoundsAsync(16); // Healthy once fewer than 20 % of the window failed (3 of 16) and RecoverAfter runs agree.
 
-        var transitions = logs.GetSnapshot().Where(r => r.Id.Id is >= 3100 and <= 3104).Select(r => (r.Id.Id, r.Level)).ToList();
+        var transitions = logs.GetSnapshot().Where(r => r.Id.Id is >= 3200 and <= 3204).Select(r => (r.Id.Id, r.Level)).ToList();
         Assert.Equal(
-            [(3102, LogLevel.Information), (3104, LogLevel.Information), // first judgement, first verdict
-             (3100, LogLevel.Warning), (3103, LogLevel.Warning),         // Healthy -> Unhealthy
-             (3101, LogLevel.Information), (3104, LogLevel.Information), // -> Degraded while the failures are in the window
-             (3101, LogLevel.Information), (3104, LogLevel.Information)], // -> Healthy
+            [(3202, LogLevel.Information), (3204, LogLevel.Information), // first judgement, first verdict
+             (3200, LogLevel.Warning), (3203, LogLevel.Warning),         // Healthy -> Unhealthy
+             (3201, LogLevel.Information), (3204, LogLevel.Information), // -> Degraded while the failures are in the window
+             (3201, LogLevel.Information), (3204, LogLevel.Information)], // -> Healthy
             transitions);
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 3100 && r.Message.Contains("'flow' is now Unhealthy (was Healthy)", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 3200 && r.Message.Contains("'flow' is now Unhealthy (was Healthy)", StringComparison.Ordinal));
     }
 
     [Fact]

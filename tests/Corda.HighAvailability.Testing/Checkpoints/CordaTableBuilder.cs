@@ -64,6 +64,28 @@ public abstract class CordaTableBuilder(string connectionString, string schema)
 
     public abstract Task InsertLegacyAsync(string checkpointId, byte[] value);
 
+    /// <summary>
+    /// A flow for the flow hospital view: its node_checkpoints row, and the node_flow_metadata and node_flow_exceptions
+    /// rows <paramref name="flow"/> asks for, with the blobs any valid flow has.
+    /// </summary>
+    public async Task InsertFlowAsync(FlowSeed flow)
+    {
+        await InsertFlowRowsAsync(flow);
+        await InsertBlobAsync(flow.FlowId, TestBlobs.Kryo([1, 2]), flow.Status is 1 or 2 ? null : TestBlobs.Kryo([3, 4]));
+    }
+
+    protected abstract Task InsertFlowRowsAsync(FlowSeed flow);
+
+    /// <summary>The parameters <see cref="InsertFlowRowsAsync"/> binds, by name, shared by the providers' SQL.</summary>
+    protected static (string Name, object? Value)[] FlowParameters(FlowSeed flow) =>
+    [
+        ("id", flow.FlowId), ("status", flow.Status), ("ts", flow.CheckpointTime ?? flow.StartTime.AddMinutes(1)),
+        ("step", flow.ProgressStep), ("io", flow.IoRequest), ("name", flow.FlowClass), ("client", flow.ClientId),
+        ("type", flow.StartType), ("p", TestBlobs.Amqp([1])), ("cordapp", flow.CordappName), ("by", flow.StartedBy),
+        ("start", flow.StartTime), ("finish", flow.FinishTime),
+        ("etype", flow.ExceptionType), ("emsg", flow.ExceptionMessage), ("estack", flow.ExceptionStackTrace),
+    ];
+
     /// <summary>Runs <paramref name="sql"/> with named parameters (<c>@name</c>); a null value is sent as a NULL blob.</summary>
     public abstract Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters);
 }

@@ -92,6 +92,25 @@ public sealed class CordaTables(string connectionString, string schema) : CordaT
     public override Task InsertLegacyAsync(string checkpointId, byte[] value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (checkpoint_id, checkpoint_value) VALUES (@id, @v)", ("id", checkpointId), ("v", value));
 
+    protected override async Task InsertFlowRowsAsync(FlowSeed flow)
+    {
+        var parameters = FlowParameters(flow);
+        await ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, progress_step, flow_io_request, timestamp) VALUES (@id, @status, true, @step, @io, @ts)", parameters);
+        if (flow.Metadata)
+        {
+            await ExecuteAsync($"""
+                INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, flow_identifier, started_type, flow_parameters,
+                    cordapp_name, platform_version, started_by, invocation_time, start_time, finish_time)
+                VALUES (@id, @id, @name, @client, @type, @p, @cordapp, 12, @by, @start, @start, @finish)
+                """, parameters);
+        }
+
+        if (flow.ExceptionType is not null)
+        {
+            await ExecuteAsync($"INSERT INTO {Schema}.node_flow_exceptions (flow_id, type, exception_message, stack_trace, timestamp) VALUES (@id, @etype, @emsg, @estack, @ts)", parameters);
+        }
+    }
+
     public override async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -99,7 +118,11 @@ public sealed class CordaTables(string connectionString, string schema) : CordaT
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            // Only the parameters the statement names: the flow seeds bind one shared set.
+            if (sql.Contains("@" + name, StringComparison.Ordinal))
+            {
+                command.Parameters.Add(value is null ? new NpgsqlParameter(name, DBNull.Value) : new NpgsqlParameter(name, value));
+            }
         }
 
         await command.ExecuteNonQueryAsync();

@@ -105,6 +105,25 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
     public override Task InsertLegacyAsync(string checkpointId, byte[] value) =>
         ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (checkpoint_id, checkpoint_value) VALUES (@id, @v)", ("id", checkpointId), ("v", value));
 
+    protected override async Task InsertFlowRowsAsync(FlowSeed flow)
+    {
+        var parameters = FlowParameters(flow);
+        await ExecuteAsync($"INSERT INTO {Schema}.node_checkpoints (flow_id, status, compatible, progress_step, flow_io_request, timestamp) VALUES (@id, @status, 1, @step, @io, @ts)", parameters);
+        if (flow.Metadata)
+        {
+            await ExecuteAsync($"""
+                INSERT INTO {Schema}.node_flow_metadata (flow_id, invocation_id, flow_name, flow_identifier, started_type, flow_parameters,
+                    cordapp_name, platform_version, started_by, invocation_time, start_time, finish_time)
+                VALUES (@id, @id, @name, @client, @type, @p, @cordapp, 12, @by, @start, @start, @finish)
+                """, parameters);
+        }
+
+        if (flow.ExceptionType is not null)
+        {
+            await ExecuteAsync($"INSERT INTO {Schema}.node_flow_exceptions (flow_id, type, exception_message, stack_trace, timestamp) VALUES (@id, @etype, @emsg, @estack, @ts)", parameters);
+        }
+    }
+
     public override async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new SqlConnection(ConnectionString);
@@ -112,7 +131,11 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
         await using var command = new SqlCommand(sql, connection) { CommandTimeout = 120 };
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.Add(Parameter(name, value));
+            // Only the parameters the statement names: the flow seeds bind one shared set.
+            if (sql.Contains("@" + name, StringComparison.Ordinal))
+            {
+                command.Parameters.Add(Parameter(name, value));
+            }
         }
 
         await command.ExecuteNonQueryAsync();
@@ -121,10 +144,13 @@ public sealed class SqlServerCordaTables(string connectionString, string schema)
     // Typed parameters: an untyped NULL would be sent as NVARCHAR, which SQL Server refuses to convert to VARBINARY.
     private static SqlParameter Parameter(string name, object? value) => value switch
     {
-        string s => new SqlParameter(name, SqlDbType.NVarChar, 128) { Value = s },
+        string s => new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = s },
+        DateTime t => new SqlParameter(name, SqlDbType.DateTime2) { Value = t },
         int i => new SqlParameter(name, SqlDbType.Int) { Value = i },
         bool b => new SqlParameter(name, SqlDbType.Bit) { Value = b },
         byte[] bytes => new SqlParameter(name, SqlDbType.VarBinary, -1) { Value = bytes },
+        // The flow seeds' optional columns are all text or times; NVARCHAR converts implicitly to DATETIME2.
+        null when name is "step" or "io" or "client" or "emsg" or "etype" or "finish" => new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = DBNull.Value },
         null => new SqlParameter(name, SqlDbType.VarBinary, -1) { Value = DBNull.Value },
         _ => throw new ArgumentOutOfRangeException(nameof(value), value.GetType(), "Unsupported test parameter type."),
     };

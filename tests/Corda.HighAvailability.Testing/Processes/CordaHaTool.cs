@@ -33,9 +33,19 @@ public static class CordaHaTool
     }
 
     /// <summary>Runs the tool to completion (killed after <paramref name="timeout"/>).</summary>
-    public static async Task<ToolRun> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<ToolRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        RunAsync(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the tool to completion with extra environment variables (secrets the tool reads from the environment).</summary>
+    public static async Task<ToolRun> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("corda-ha did not start");
+        var info = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("corda-ha did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

@@ -1,0 +1,40 @@
+using Corda.HighAvailability.Artemis.Amqp;
+using Corda.HighAvailability.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Corda.HighAvailability.Artemis.Tests.Amqp;
+
+/// <summary>The broker crashes (SIGKILL) under the probe and comes back: a node of this class's own, since it is killed.</summary>
+public sealed class AmqpProbeRestartTests(RabbitMqServer broker) : IClassFixture<RabbitMqServer>
+{
+    [Fact]
+    public async Task A_killed_broker_is_unhealthy_and_once_restarted_healthy_again_on_one_new_connection()
+    {
+        Assert.SkipWhen(RabbitMqServer.MissingReason is not null, RabbitMqServer.MissingReason ?? string.Empty);
+        var queue = await AmqpProbe.NewQueueAsync(broker);
+        await using var check = new AmqpProbeHealthCheck(AmqpProbe.Options(broker, queue));
+        Assert.Equal(HealthStatus.Healthy, (await AmqpProbe.RunAsync(check)).Status);
+
+        await broker.KillAsync();
+        var down = await AmqpProbe.RunAsync(check);
+        var stillDown = await AmqpProbe.RunAsync(check);
+
+        Assert.Equal(HealthStatus.Unhealthy, down.Status);
+        Assert.Equal(HealthStatus.Unhealthy, stillDown.Status);
+        Assert.Contains($"127.0.0.1:{broker.AmqpPort} refused", stillDown.Description, StringComparison.Ordinal);
+        Assert.Equal(1L, stillDown.Data["connectionsLost"]);
+
+        // The queue is not durable: the restarted node declares it again on attach.
+        await broker.StartAsync();
+        var up = await AmqpProbe.RunAsync(check);
+        var again = await AmqpProbe.RunAsync(check);
+
+        Assert.Equal(HealthStatus.Healthy, up.Status);
+        Assert.Equal(false, up.Data["connectionReused"]);
+        Assert.Equal(HealthStatus.Healthy, again.Status);
+        Assert.Equal(true, again.Data["connectionReused"]);
+        Assert.Equal(2L, again.Data["connectionsOpened"]);
+        Assert.Equal(2, check.ConnectionsOpened);
+        Assert.Single(await AmqpProbe.BrokerConnectionsFromUsAsync(broker, 1));
+    }
+}
