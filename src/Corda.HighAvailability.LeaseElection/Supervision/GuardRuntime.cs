@@ -23,6 +23,7 @@ internal sealed class GuardRuntime
     private readonly ManualResetEventSlim _firstHeartbeat = new();
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GuardConfig _config = new();
+    private ILeaseStore? _releaseStore;
     private long _killByNs = long.MinValue;
     private long _hardKillAtNs = long.MaxValue;
     private int _pid;
@@ -48,6 +49,7 @@ internal sealed class GuardRuntime
         }
 
         _config = config;
+        WarmUpRelease();
 
         // Dedicated threads: the reader blocks on the pipe, the watcher must run even when the thread pool is busy,
         // and the node's parent-death signal is tied to the thread that started it, which lives until the node is dead.
@@ -105,9 +107,9 @@ internal sealed class GuardRuntime
     private void OwnNode()
     {
         _firstHeartbeat.Wait();
-        if (_orphaned || PosixProcess.NowNs() >= Interlocked.Read(ref _killByNs))
+        if (_orphaned || _killReason is not null || PosixProcess.NowNs() >= Interlocked.Read(ref _killByNs))
         {
-            Diagnose("the node was not started: no valid deadline from the supervisor.");
+            Diagnose("the node was not started: the supervisor is gone, asked to stop, or its deadline passed.");
             _exited = true;
             _done.TrySetResult(3);
             return;
@@ -235,7 +237,11 @@ internal sealed class GuardRuntime
         }
     }
 
-    private void ReleaseAfterOrphaned()
+    /// <summary>
+    /// Opens the store for a later release now, and reads the lease once: the release after the supervisor's death
+    /// then costs one statement, not a driver's first connection (the standby is waiting).
+    /// </summary>
+    private void WarmUpRelease()
     {
         if (_config.Release is not { } release || _storeFactory is null)
         {
@@ -244,8 +250,36 @@ internal sealed class GuardRuntime
 
         try
         {
-            var token = new LeaseToken(release.LeaseName, release.HolderId, release.Epoch);
             var store = _storeFactory(new NodeGuardRelease { Provider = release.Provider, ConnectionString = release.ConnectionString, TableName = release.TableName });
+            _releaseStore = store;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await store.ReadAsync(release.LeaseName, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Diagnose($"the lease store could not be read ({ex.GetType().Name}); a release after the supervisor's death may fail.");
+                }
+            });
+        }
+        catch (Exception ex)
+        {
+            Diagnose($"the lease store could not be opened ({ex.GetType().Name}); no release after the supervisor's death.");
+        }
+    }
+
+    private void ReleaseAfterOrphaned()
+    {
+        if (_config.Release is not { } release || _releaseStore is not { } store)
+        {
+            return;
+        }
+
+        try
+        {
+            var token = new LeaseToken(release.LeaseName, release.HolderId, release.Epoch);
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

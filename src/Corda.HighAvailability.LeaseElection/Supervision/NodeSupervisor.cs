@@ -176,29 +176,44 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
         using (guard)
         {
             guard.Send(GuardProtocol.FormatHeartbeat(killBy));
-            var first = await Task.WhenAny(guard.Started.Task, guard.Exited.Task, Task.Delay(NodeSupervisionConstants.GuardStartTimeout, _time, CancellationToken.None)).ConfigureAwait(false);
-            if (first != guard.Started.Task)
-            {
-                // No node: whatever the guard did, make sure nothing is left.
-                guard.KillGuard();
-                LogNodeDidNotStart(_logger, token.Epoch);
-                return cancellationToken.IsCancellationRequested ? RunOutcome.Stopped : RunOutcome.Crashed;
-            }
-
-            var (pid, startedNs) = guard.Started.Task.Result;
-            _processId = pid;
-            _ready = _options.ReadinessPort is null;
-            LogNodeStarted(_logger, pid, token.Epoch);
-            Raise(ProcessStarted, new NodeProcessEventArgs(pid, token.Epoch, startedNs));
+            var guardStarted = _time.GetTimestamp();
+            int? pid = null;
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var readiness = _options.ReadinessPort is { } port ? ProbeReadinessAsync(pid, token.Epoch, port, probe.Token) : Task.CompletedTask;
+            var readiness = Task.CompletedTask;
             try
             {
                 while (true)
                 {
+                    // Heartbeats flow from the guard's first moment: a guard slow to start (a loaded host) must not
+                    // reach the deadline of the grant it was started under while the term is being renewed.
+                    if (pid is null && guard.Started.Task.IsCompleted)
+                    {
+                        var (startedPid, startedNs) = guard.Started.Task.Result;
+                        pid = startedPid;
+                        _processId = startedPid;
+                        _ready = _options.ReadinessPort is null;
+                        LogNodeStarted(_logger, startedPid, token.Epoch);
+                        Raise(ProcessStarted, new NodeProcessEventArgs(startedPid, token.Epoch, startedNs));
+                        readiness = _options.ReadinessPort is { } port ? ProbeReadinessAsync(startedPid, token.Epoch, port, probe.Token) : Task.CompletedTask;
+                    }
+
                     if (guard.Exited.Task.IsCompleted)
                     {
-                        return Exited(token, guard, pid, stopping: false);
+                        if (pid is { } exitedPid)
+                        {
+                            return Exited(token, guard, exitedPid, stopping: false);
+                        }
+
+                        LogNodeDidNotStart(_logger, token.Epoch);
+                        return cancellationToken.IsCancellationRequested ? RunOutcome.Stopped : RunOutcome.Crashed;
+                    }
+
+                    if (pid is null && _time.GetElapsedTime(guardStarted) > NodeSupervisionConstants.GuardStartTimeout)
+                    {
+                        // Killing the guard takes a node it may have started with it (parent-death signal).
+                        guard.KillGuard();
+                        LogNodeDidNotStart(_logger, token.Epoch);
+                        return RunOutcome.Crashed;
                     }
 
                     // The term, as the elector sees it now: a confirmed renewal moves the deadline on.
@@ -213,11 +228,16 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
                         guard.Send(GuardProtocol.FormatHeartbeat(killBy));
                     }
 
-                    await Task.WhenAny(guard.Exited.Task, Task.Delay(NodeSupervisionConstants.HeartbeatInterval, _time, cancellationToken)).ConfigureAwait(false);
+                    await Task.WhenAny(guard.Exited.Task, guard.Started.Task.IsCompleted ? Task.Delay(NodeSupervisionConstants.HeartbeatInterval, _time, cancellationToken) : Task.WhenAny(guard.Started.Task, Task.Delay(NodeSupervisionConstants.HeartbeatInterval, _time, cancellationToken))).ConfigureAwait(false);
                 }
 
-                await StopAsync(guard, pid, killBy).ConfigureAwait(false);
-                Exited(token, guard, pid, stopping: true);
+                pid ??= await StopStartingGuardAsync(guard, killBy).ConfigureAwait(false);
+                if (pid is { } stoppingPid)
+                {
+                    await StopAsync(guard, stoppingPid, killBy).ConfigureAwait(false);
+                    Exited(token, guard, stoppingPid, stopping: true);
+                }
+
                 return RunOutcome.Stopped;
             }
             finally
@@ -229,6 +249,29 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
     }
 
     /// <summary>
+    /// The term ended while the guard was still starting: tell it to stop (it then starts no node, or kills the one it
+    /// just started). Returns the node's pid if it reports one by the deadline; past the deadline the guard is killed,
+    /// and a node it may have started dies with it (parent-death signal).
+    /// </summary>
+    private async Task<int?> StopStartingGuardAsync(GuardConnection guard, long killByNs)
+    {
+        guard.Send(GuardProtocol.Stop);
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, (killByNs - PosixProcess.NowNs()) / 1_000_000));
+        await Task.WhenAny(guard.Started.Task, guard.Exited.Task, Task.Delay(wait, _time, CancellationToken.None)).ConfigureAwait(false);
+        if (guard.Started.Task.IsCompleted)
+        {
+            return guard.Started.Task.Result.Pid;
+        }
+
+        if (!guard.Exited.Task.IsCompleted)
+        {
+            guard.KillGuard();
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Polite stop through the guard; if the guard has not confirmed the node dead by the deadline (it is stopped or
     /// stuck), the supervisor kills the node's tree itself and waits until the kernel shows it dead.
     /// </summary>
@@ -236,9 +279,9 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
     {
         LogStopping(_logger, pid, _options.GracePeriod);
         guard.Send(GuardProtocol.Stop);
-        var politeEnd = PosixProcess.NowNs() + (long)_options.GracePeriod.TotalMilliseconds * 1_000_000;
-        var backstopAt = Math.Min(politeEnd + (long)NodeSupervisionConstants.HeartbeatInterval.TotalMilliseconds * 1_000_000, killByNs);
-        var wait = TimeSpan.FromMilliseconds(Math.Max(0, (backstopAt - PosixProcess.NowNs()) / 1_000_000));
+        // The guard kills the node after the grace period itself; the supervisor steps in only at the deadline, when
+        // the guard has not confirmed the death by then (it is stopped or starved).
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, (killByNs - PosixProcess.NowNs()) / 1_000_000));
         await Task.WhenAny(guard.Exited.Task, Task.Delay(wait, _time, CancellationToken.None)).ConfigureAwait(false);
         if (guard.Exited.Task is { IsCompleted: true } exited && exited.Result is not null)
         {
