@@ -6,7 +6,8 @@ namespace Corda.HighAvailability.Benchmarks;
 
 /// <summary>
 /// Entry point: pass BenchmarkDotNet's own arguments, e.g. <c>--filter '*' --job short</c>; or
-/// <c>--interleaved-checkpoints [rounds]</c> for the checkpoint read/verify pairs in one process.
+/// <c>--interleaved-checkpoints [rounds]</c> for the checkpoint read/verify pairs in one process; or
+/// <c>--node-supervisor [rounds] [lease-seconds] [sqlite|postgres]</c> for the node supervisor's takeover figures.
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,15 @@ public static class Program
         if (args.Length > 0 && args[0] == "--interleaved-checkpoints")
         {
             InterleavedCheckpointRun.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--node-supervisor")
+        {
+            NodeSupervisorFigures.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
+                TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15),
+                args.Length > 3 ? args[3] : "sqlite");
             return;
         }
 

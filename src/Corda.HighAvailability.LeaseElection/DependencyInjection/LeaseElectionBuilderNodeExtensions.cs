@@ -4,6 +4,7 @@ using Corda.HighAvailability.LeaseElection.Storage;
 using Corda.HighAvailability.LeaseElection.Supervision;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Corda.HighAvailability.LeaseElection;
@@ -31,6 +32,7 @@ public static class LeaseElectionBuilderNodeExtensions
         services.TryAddSingleton<INodeSupervisor>(sp => sp.GetRequiredService<NodeSupervisor>());
         services.AddSingleton<ILeadershipObserver>(sp => sp.GetRequiredService<NodeSupervisor>());
         services.AddSingleton<FailoverPolicy, NodeSupervisorFailoverPolicy>();
+        services.AddHostedService<NodeGuardWarmer>();
 
         var probe = new NodeProcessOptions();
         configure(probe);

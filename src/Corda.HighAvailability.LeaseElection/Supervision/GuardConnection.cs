@@ -25,15 +25,35 @@ internal sealed partial class GuardConnection : IDisposable
 
     public int GuardPid => _process.Id;
 
-    public static GuardConnection Start(NodeProcessOptions options, GuardConfig config, ILogger logger)
+    /// <summary>Whether the guard process is still there to be configured (a spare may have died).</summary>
+    public bool IsUsable => !Exited.Task.IsCompleted;
+
+    /// <summary>
+    /// Starts a guard process that waits for its configuration: a standby keeps one ready, so that a takeover does not
+    /// wait for a process (and a runtime) to start. Without a configuration it starts nothing and exits.
+    /// </summary>
+    public static GuardConnection Spawn(NodeProcessOptions options, ILogger logger)
     {
-        var info = new ProcessStartInfo(options.GuardCommand)
+        var info = new ProcessStartInfo
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        // The guard leads a session of its own, so that a signal meant for the supervisor's process group (Ctrl+Z,
+        // Ctrl+C in a terminal, a kill of the group) never stops the guard together with the supervisor.
+        if (NodeStartInfo.Setsid is { } setsid)
+        {
+            info.FileName = setsid;
+            info.ArgumentList.Add(options.GuardCommand);
+        }
+        else
+        {
+            info.FileName = options.GuardCommand;
+        }
+
         foreach (var argument in options.GuardArguments)
         {
             info.ArgumentList.Add(argument);
@@ -69,9 +89,11 @@ internal sealed partial class GuardConnection : IDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        connection.Send(JsonSerializer.Serialize(config));
         return connection;
     }
+
+    /// <summary>Hands the guard its node: the configuration line, which makes it wait for the first heartbeat.</summary>
+    public bool Configure(GuardConfig config) => Send(JsonSerializer.Serialize(config));
 
     /// <summary>Sends a line; false when the guard is gone.</summary>
     public bool Send(string line)

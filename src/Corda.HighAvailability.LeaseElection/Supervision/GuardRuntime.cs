@@ -42,7 +42,13 @@ internal sealed class GuardRuntime
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var first = _input.ReadLine();
-        if (first is null || JsonSerializer.Deserialize<GuardConfig>(first) is not { Command.Length: > 0 } config)
+        if (first is null)
+        {
+            // A spare guard whose supervisor stopped (or died) before it needed it: nothing was started.
+            return 0;
+        }
+
+        if (JsonSerializer.Deserialize<GuardConfig>(first) is not { Command.Length: > 0 } config)
         {
             Diagnose("no configuration on standard input; the guard is started by the node supervisor.");
             return 2;

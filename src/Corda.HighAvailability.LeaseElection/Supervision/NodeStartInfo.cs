@@ -14,6 +14,9 @@ internal static class NodeStartInfo
 {
     private static readonly Lazy<(string? Setsid, string? Setpriv)> Wrappers = new(() => (Find("setsid"), Find("setpriv")));
 
+    /// <summary>The <c>setsid</c> program, if there is one.</summary>
+    public static string? Setsid => Wrappers.Value.Setsid;
+
     /// <summary>Whether the node gets its own process group and the parent-death signal.</summary>
     public static bool IsWrapped => Wrappers.Value is { Setsid: not null, Setpriv: not null };
 

@@ -32,6 +32,8 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
     private volatile bool _ready;
     private volatile bool _stepDownRequested;
     private long _lastStepDownRequest = long.MinValue;
+    private GuardConnection? _spare;
+    private bool _stopped;
 
     public NodeSupervisor(IOptions<NodeProcessOptions> options, IOptions<LeaseElectionOptions> lease, IServiceProvider services, IEnumerable<IPreStartGate> gates, TimeProvider time, ILogger<NodeSupervisor> logger)
     {
@@ -71,6 +73,63 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
 
     /// <summary>When the last step-down was requested, if ever.</summary>
     internal long? LastStepDownRequest => Interlocked.Read(ref _lastStepDownRequest) is var at and not long.MinValue ? at : null;
+
+    /// <summary>
+    /// Starts a spare guard if none is ready: the guard is a process of its own, and starting one (a runtime) takes a
+    /// noticeable part of a second, which a takeover should not wait for.
+    /// </summary>
+    internal void PrepareSpareGuard()
+    {
+        lock (_sync)
+        {
+            if (_stopped || _spare is { IsUsable: true })
+            {
+                return;
+            }
+
+            _spare?.Dispose();
+            try
+            {
+                _spare = GuardConnection.Spawn(_options, _logger);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                _spare = null;
+                LogGuardFailed(_logger, ex, _options.GuardCommand);
+            }
+        }
+    }
+
+    /// <summary>Ends the spare guard (it exits on the end of its input, having started nothing).</summary>
+    internal void DisposeSpareGuard()
+    {
+        GuardConnection? spare;
+        lock (_sync)
+        {
+            _stopped = true;
+            spare = _spare;
+            _spare = null;
+        }
+
+        spare?.Dispose();
+    }
+
+    private GuardConnection TakeGuard()
+    {
+        lock (_sync)
+        {
+            var spare = _spare;
+            _spare = null;
+            if (spare is { IsUsable: true })
+            {
+                return spare;
+            }
+
+            spare?.Dispose();
+        }
+
+        return GuardConnection.Spawn(_options, _logger);
+    }
 
     public Task OnStartedLeadingAsync(LeaseToken token, CancellationToken leadershipToken)
     {
@@ -165,12 +224,23 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
         GuardConnection guard;
         try
         {
-            guard = GuardConnection.Start(_options, CreateConfig(token), _logger);
+            guard = TakeGuard();
+            if (!guard.Configure(CreateConfig(token)))
+            {
+                guard.Dispose();
+                guard = GuardConnection.Spawn(_options, _logger);
+                guard.Configure(CreateConfig(token));
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
             LogGuardFailed(_logger, ex, _options.GuardCommand);
             return RunOutcome.Crashed;
+        }
+        finally
+        {
+            // The next term (here or after a crash) finds a guard ready again.
+            _ = Task.Run(PrepareSpareGuard, CancellationToken.None);
         }
 
         using (guard)
