@@ -21,6 +21,7 @@ internal sealed class GuardRuntime
     private readonly Func<NodeGuardRelease, ILeaseStore>? _storeFactory;
     private readonly object _writeLock = new();
     private readonly ManualResetEventSlim _firstHeartbeat = new();
+    private readonly ManualResetEventSlim _nodeGone = new();
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GuardConfig _config = new();
     private ILeaseStore? _releaseStore;
@@ -161,6 +162,7 @@ internal sealed class GuardRuntime
 
             var exitedNs = PosixProcess.NowNs();
             _exited = true;
+            _nodeGone.Set();
             var code = node.ExitCode;
             var reason = _killReason ?? GuardProtocol.ReasonExit;
 
@@ -189,7 +191,8 @@ internal sealed class GuardRuntime
                 HardKill(now >= killBy ? GuardProtocol.ReasonDeadline : _killReason ?? GuardProtocol.ReasonStopped);
             }
 
-            Thread.Sleep(NodeSupervisionConstants.GuardTick);
+            // A wait, not a timer: this thread must run even when the thread pool is starved.
+            _nodeGone.Wait(NodeSupervisionConstants.GuardTick);
         }
     }
 
