@@ -66,9 +66,11 @@ internal static class NodeSupervisorFigures
         var ready = Wait(leader, e => e.Name == "node-ready", TimeSpan.FromSeconds(60), "the leader's node");
         using var standby = SupervisorProcess.Start(provider, connectionString, leaseName + "-b", leaseName, lease, Grace, Margin, guardLog);
 
-        // Let the standby start and read the lease a few times (a fresh standby waits a whole lease before a takeover
-        // of a grant it has only just seen; the SIGKILL and SIGTERM paths release, so they do not wait for it).
-        Thread.Sleep(TimeSpan.FromSeconds(5));
+        // The standby must be up and have read the lease (a process start takes seconds on a loaded machine, and would
+        // otherwise count as takeover time), and have its spare guard ready; a fresh standby waits a whole lease
+        // before a takeover of a grant it has only just seen, which only the SIGSTOP case waits for.
+        Wait(standby, e => e.Name == "observed" && e.Reason == leaseName + "-a", TimeSpan.FromSeconds(60), "the standby's sight of the lease");
+        Thread.Sleep(TimeSpan.FromSeconds(3));
         var signalled = PosixNow();
         switch (fault)
         {

@@ -271,6 +271,13 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
                     {
                         if (pid is { } exitedPid)
                         {
+                            if (guard.Exited.Task.Result is null)
+                            {
+                                // The guard died without a report: its node dies by the parent-death signal; make sure
+                                // of it (and of its tree) before this term can end and the lease be released.
+                                await KillAndConfirmDeadAsync(exitedPid).ConfigureAwait(false);
+                            }
+
                             return Exited(token, guard, exitedPid, stopping: false);
                         }
 
@@ -359,11 +366,18 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
         }
 
         LogBackstop(_logger, pid);
-        PosixProcess.KillTree(pid);
         guard.KillGuard();
+        await KillAndConfirmDeadAsync(pid).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILLs the node's tree and waits until the kernel shows the node gone or a zombie.</summary>
+    private async Task KillAndConfirmDeadAsync(int pid)
+    {
+        PosixProcess.KillTree(pid);
         while (!PosixProcess.IsDead(pid))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            PosixProcess.KillTree(pid);
         }
     }
 
@@ -387,8 +401,7 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
         Raise(ProcessExited, new NodeProcessEventArgs(pid, token.Epoch, ns, code, reason));
         if (report is null && !stopping)
         {
-            // The guard died without a report: the node may still run under init. Kill it before anything else.
-            PosixProcess.KillTree(pid);
+            // The guard died without a report: this term no longer has a dead man's switch; hand over.
             return RunOutcome.GuardFired;
         }
 

@@ -18,6 +18,7 @@ internal sealed class NodeEventWriter(ILeaseElector elector, INodeSupervisor sup
     {
         elector.StartedLeading += (_, e) => Write("leading", e.Token.Epoch, null, null, null, Now());
         elector.StoppedLeading += (_, e) => Write("stopped-leading", e.Token.Epoch, null, null, e.Kind.ToString(), Now());
+        elector.NewLeaderObserved += (_, e) => Write("observed", e.Lease.Epoch, null, null, e.Lease.Holder?.Id, Now());
         supervisor.ProcessStarted += (_, e) => Write("node-started", e.Epoch, e.ProcessId, null, null, e.MonotonicNanoseconds);
         supervisor.ProcessReady += (_, e) => Write("node-ready", e.Epoch, e.ProcessId, null, null, e.MonotonicNanoseconds);
         supervisor.ProcessExited += (_, e) => Write("node-exited", e.Epoch, e.ProcessId, e.ExitCode, e.Reason, e.MonotonicNanoseconds);
