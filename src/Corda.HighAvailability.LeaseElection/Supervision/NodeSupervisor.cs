@@ -446,10 +446,12 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
             return null;
         }
 
-        // Measured on the elector's clock, placed on the shared monotonic clock: the guard compares with that.
+        // Measured on the elector's clock, placed on the shared monotonic clock: the guard compares with that. "Now"
+        // is read first, so a preemption between the two reads can only make the deadline earlier, never later.
+        var now = PosixProcess.NowNs();
         var sinceRenewal = _time.GetElapsedTime(grant.LastRenewalStart);
         var allowed = _lease.LeaseDuration - _options.SafetyMargin - sinceRenewal;
-        return PosixProcess.NowNs() + (long)(allowed.TotalMilliseconds * 1_000_000);
+        return now + (allowed.Ticks * 100);
     }
 
     private GuardConfig CreateConfig(LeaseToken token)

@@ -103,6 +103,15 @@ internal static class NodeCommand
                         parse.GetValue(window),
                         parse.GetValue(restart),
                         parse.GetRequiredValue(nodeCommand));
+                    if (settings.RenewDeadline is null && settings.EffectiveRenewDeadline < settings.LeaseDuration / 5)
+                    {
+                        // Derived, the renew deadline is what is left of the lease after the grace and the margin.
+                        throw new ToolException(
+                            ExitCodes.UsageOrConnection,
+                            $"--grace {settings.GracePeriod} + --safety-margin {settings.SafetyMargin} leave too little of --lease-duration {settings.LeaseDuration} for renewals: "
+                            + "the node's hard kill must land before the lease can lapse. Lengthen --lease-duration or shorten --grace.");
+                    }
+
                     using var host = NodeRunHost.Build(settings);
                     try
                     {

@@ -58,6 +58,15 @@ public sealed class NodeSupervisorTests(ITestOutputHelper output)
         Assert.Contains("LeaseElectionOptions.RenewDeadline", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("NodeProcessOptions.SafetyMargin", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unexpected error", run.Stderr, StringComparison.Ordinal);
+
+        // Without --renew-deadline the tool derives it; a grace longer than the lease leaves nothing to derive.
+        var tooLong = await CordaHaTool.RunAsync(
+            TimeSpan.FromSeconds(60),
+            "node", "run", "--provider", "sqlite", "--connection", database.ConnectionString, "--create-schema",
+            "--lease-duration", "15s", "--grace", "30s", "--", "/bin/sleep", "60");
+        Assert.Equal(2, tooLong.ExitCode);
+        Assert.Contains("--grace", tooLong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--lease-duration", tooLong.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
