@@ -9,6 +9,7 @@ namespace Corda.HighAvailability.Benchmarks;
 /// Entry point: pass BenchmarkDotNet's own arguments, e.g. <c>--filter '*' --job short</c>; or
 /// <c>--interleaved-checkpoints [rounds]</c> for the checkpoint read/verify pairs in one process; or
 /// <c>--interleaved-amqp [calls]</c> for per-call latency percentiles of the raw AMQP round trip and the probe.
+/// <c>--node-supervisor [rounds] [lease-seconds] [sqlite|postgres]</c> for the node supervisor's takeover figures.
 /// </summary>
 public static class Program
 {
@@ -23,6 +24,15 @@ public static class Program
         if (args.Length > 0 && args[0] == "--interleaved-amqp")
         {
             InterleavedAmqpLatencyRun.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--node-supervisor")
+        {
+            NodeSupervisorFigures.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
+                TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15),
+                args.Length > 3 ? args[3] : "sqlite");
             return;
         }
 

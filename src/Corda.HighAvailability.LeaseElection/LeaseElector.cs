@@ -87,6 +87,15 @@ internal sealed partial class LeaseElector : ILeaseElector
     /// <summary>Time left before the current term's renew deadline; zero when not leading.</summary>
     internal TimeSpan LeadershipTimeLeft => ActiveTerm?.TimeLeft ?? TimeSpan.Zero;
 
+    /// <summary>
+    /// The grant in force and the start of its last confirmed renewal, as a timestamp of <see cref="Time"/>; the node
+    /// supervisor derives from it how long its process may live. <see langword="null"/> when not leading.
+    /// </summary>
+    internal (LeaseToken Token, long LastRenewalStart)? ActiveGrant => ActiveTerm is { } term ? (term.Token, term.LastRenewalStart) : null;
+
+    /// <summary>The elector's clock.</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>The term, only while it is in force: its deadline is checked on every read, not only by its timer.</summary>
     private LeadershipTerm? ActiveTerm => Volatile.Read(ref _term) is { IsActive: true } term ? term : null;
 

@@ -24,6 +24,7 @@ internal static class Program
             DrillCommand.Create(),
             DrillCandidateCommand.Create(),
             ProbeCommand.Create(),
+            NodeCommand.Create(),
         };
 
         var parse = root.Parse(args);
@@ -42,9 +43,9 @@ internal static class Program
         var configuration = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
-            // A drill candidate is a generic host that handles SIGTERM/SIGINT itself (graceful stop and lease release);
-            // elsewhere Ctrl+C cancels the command's token and the command cleans up within the timeout.
-            ProcessTerminationTimeout = parse.CommandResult.Command.Name == DrillCandidateCommand.Name ? null : TimeSpan.FromSeconds(10),
+            // A drill candidate and 'node run' are generic hosts that handle SIGTERM/SIGINT themselves (graceful stop
+            // and lease release); elsewhere Ctrl+C cancels the command's token and the command cleans up within the timeout.
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name is DrillCandidateCommand.Name or NodeCommand.RunName ? null : TimeSpan.FromSeconds(10),
         };
 
         try
