@@ -4,11 +4,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Corda.HighAvailability.Artemis.Tests.Amqp;
 
-/// <summary>The broker crashes (SIGKILL) under the probe and comes back: a node of this class's own, since it is killed.</summary>
+/// <summary>The broker crashes (SIGKILL) or shuts down (SIGTERM) under the probe and comes back: a node of this class's own.</summary>
 public sealed class AmqpProbeRestartTests(RabbitMqServer broker) : IClassFixture<RabbitMqServer>
 {
     [Fact]
-    public async Task A_killed_broker_is_unhealthy_and_once_restarted_healthy_again_on_one_new_connection()
+    public async Task A_killed_or_stopped_broker_is_unhealthy_and_once_restarted_healthy_again_on_one_new_connection()
     {
         Assert.SkipWhen(RabbitMqServer.MissingReason is not null, RabbitMqServer.MissingReason ?? string.Empty);
         var queue = await AmqpProbe.NewQueueAsync(broker);
@@ -35,6 +35,17 @@ public sealed class AmqpProbeRestartTests(RabbitMqServer broker) : IClassFixture
         Assert.Equal(true, again.Data["connectionReused"]);
         Assert.Equal(2L, again.Data["connectionsOpened"]);
         Assert.Equal(2, check.ConnectionsOpened);
+        Assert.Single(await AmqpProbe.BrokerConnectionsFromUsAsync(broker, 1));
+
+        // An orderly shutdown closes the connection from the broker's side (AMQP close, amqp:connection:forced).
+        await broker.StopAsync();
+        var stopped = await AmqpProbe.RunAsync(check);
+        await broker.StartAsync();
+        var back = await AmqpProbe.RunAsync(check);
+
+        Assert.Equal(HealthStatus.Unhealthy, stopped.Status);
+        Assert.Equal(HealthStatus.Healthy, back.Status);
+        Assert.Equal(3L, back.Data["connectionsOpened"]);
         Assert.Single(await AmqpProbe.BrokerConnectionsFromUsAsync(broker, 1));
     }
 }
