@@ -42,6 +42,12 @@ public sealed class RabbitMqServer : IAsyncLifetime
 
     public int EpmdPort { get; private set; }
 
+    /// <summary>The AMQP-over-TLS port; its certificate is self-signed for <c>localhost</c> and 127.0.0.1 (trusted by nobody).</summary>
+    public int AmqpsPort { get; private set; }
+
+    /// <summary>The TLS listener's self-signed certificate (public part), in PEM.</summary>
+    public string CertificatePem { get; private set; } = string.Empty;
+
     public bool IsRunning => _node is { HasExited: false };
 
     /// <summary><c>amqp://guest:guest@127.0.0.1:port</c>.</summary>
@@ -71,10 +77,16 @@ public sealed class RabbitMqServer : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(DirectoryPath, "log"));
         await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "rabbitmq-env.conf"), string.Empty);
         await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "enabled_plugins"), "[rabbitmq_amqp1_0,rabbitmq_management].\n");
-        var ports = FreeLoopbackPorts(4);
-        (AmqpPort, ManagementPort, DistributionPort, EpmdPort) = (ports[0], ports[1], ports[2], ports[3]);
+        var ports = FreeLoopbackPorts(5);
+        (AmqpPort, ManagementPort, DistributionPort, EpmdPort, AmqpsPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
+        await WriteSelfSignedCertificateAsync();
         var config = string.Create(CultureInfo.InvariantCulture, $"""
             listeners.tcp.default = 127.0.0.1:{AmqpPort}
+            listeners.ssl.default = 127.0.0.1:{AmqpsPort}
+            ssl_options.certfile = {Path.Combine(DirectoryPath, "server.crt")}
+            ssl_options.keyfile = {Path.Combine(DirectoryPath, "server.key")}
+            ssl_options.verify = verify_none
+            ssl_options.fail_if_no_peer_cert = false
             management.tcp.ip = 127.0.0.1
             management.tcp.port = {ManagementPort}
             vm_memory_high_watermark.absolute = 256MiB
@@ -327,6 +339,21 @@ public sealed class RabbitMqServer : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         process.Dispose();
+    }
+
+    private async Task WriteSelfSignedCertificateAsync()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        CertificatePem = certificate.ExportCertificatePem();
+        await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "server.crt"), CertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "server.key"), key.ExportPkcs8PrivateKeyPem());
     }
 
     private async Task<string?> ReadinessProblemAsync()
