@@ -202,6 +202,43 @@ public sealed class RabbitMqServer : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Freezes the node (SIGSTOP to every process of its tree): it keeps its sockets open but answers nothing, as a hung
+    /// broker does. <see cref="Resume"/> undoes it.
+    /// </summary>
+    public void Pause()
+    {
+        var stopped = SignalTree(19);
+
+        // A signal is delivered asynchronously: wait until every process (each thread of beam.smp) is actually stopped.
+        var deadline = Stopwatch.StartNew();
+        while (!stopped.All(IsStopped) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Lets a paused node run again (SIGCONT).</summary>
+    public void Resume() => SignalTree(18);
+
+    private static bool IsStopped(int pid)
+    {
+        try
+        {
+            // Every thread's state ("... ) T ..."): T = stopped.
+            return Directory.EnumerateDirectories($"/proc/{pid}/task").All(task =>
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+            });
+        }
+        catch (IOException)
+        {
+            // Gone: nothing left to stop.
+            return true;
+        }
+    }
+
     /// <summary>The broker's client connections, as its management API lists them (it can lag by a second or so).</summary>
     public async Task<IReadOnlyList<JsonElement>> GetConnectionsAsync()
     {
@@ -402,6 +439,29 @@ public sealed class RabbitMqServer : IAsyncLifetime
         }
 
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+    }
+
+    private List<int> SignalTree(int signal)
+    {
+        var signalled = new List<int>();
+        var node = _node ?? throw new InvalidOperationException("The node is not running.");
+        var pending = new Stack<int>([node.Id]);
+        while (pending.Count > 0)
+        {
+            var pid = pending.Pop();
+            _ = kill(pid, signal);
+            signalled.Add(pid);
+            var children = $"/proc/{pid}/task/{pid}/children";
+            if (File.Exists(children))
+            {
+                foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    pending.Push(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return signalled;
     }
 
 #pragma warning disable SYSLIB1054 // DllImport keeps the library free of AllowUnsafeBlocks; .NET itself only sends SIGKILL.
