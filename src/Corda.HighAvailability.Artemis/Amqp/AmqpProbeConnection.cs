@@ -15,13 +15,15 @@ internal sealed class AmqpProbeConnection
 
     private readonly Connection _connection;
     private readonly Session _session;
+    private readonly SocketCapture _socket;
     private SenderLink? _sender;
     private ReceiverLink? _receiver;
 
-    private AmqpProbeConnection(Connection connection, Session session)
+    private AmqpProbeConnection(Connection connection, Session session, SocketCapture socket)
     {
         _connection = connection;
         _session = session;
+        _socket = socket;
     }
 
     /// <summary>True once the broker or the network closed the connection, its session or a link.</summary>
@@ -84,7 +86,7 @@ internal sealed class AmqpProbeConnection
             throw;
         }
 
-        return new AmqpProbeConnection(connection, new Session(connection));
+        return new AmqpProbeConnection(connection, new Session(connection), socket);
     }
 
     /// <summary>Attaches a sender and a receiver link on the round trip address, waiting for the broker to confirm both.</summary>
@@ -147,11 +149,19 @@ internal sealed class AmqpProbeConnection
         }
         catch (Exception e) when (e is AmqpException or TimeoutException or ObjectDisposedException or IOException or InvalidOperationException)
         {
-            // Closing a connection the broker already dropped; the socket is released either way.
+            // Closing a connection the broker already dropped, or a broker that did not answer in time.
+        }
+        finally
+        {
+            // AMQPNetLite keeps the socket until the broker answers the close; a hung broker never does.
+            _socket.Abort();
         }
     }
 
-    /// <summary>Drops the connection without waiting for the broker (it may be gone).</summary>
+    /// <summary>
+    /// Drops the connection without waiting for the broker (it may be gone or hung): sends the close, then closes the
+    /// socket, which AMQPNetLite would otherwise keep until the broker answered.
+    /// </summary>
     public void Abort()
     {
         try
@@ -161,6 +171,10 @@ internal sealed class AmqpProbeConnection
         catch (Exception e) when (e is AmqpException or ObjectDisposedException or IOException or InvalidOperationException)
         {
             // Already closed.
+        }
+        finally
+        {
+            _socket.Abort();
         }
     }
 

@@ -45,6 +45,9 @@ internal static class AmqpProbeFailures
 
         return e switch
         {
+            System.Security.Authentication.AuthenticationException =>
+                $"The TLS handshake with {where} failed ({e.Message}): the broker's certificate is not trusted by this host or not valid for '{endpoint.Host}', " +
+                "or no TLS version is shared. Trust its CA in the system store (AllowUntrustedCertificate is for labs only); the TLS probe reports the certificate's details.",
             TimeoutException => $"The probe message sent to the round trip address did not come back from {where}: another consumer takes it, or the broker does not deliver.",
             IOException or ObjectDisposedException or OperationCanceledException =>
                 $"The connection to {where} broke while {stage} ({e.GetType().Name}): the broker went down or the network dropped it.",

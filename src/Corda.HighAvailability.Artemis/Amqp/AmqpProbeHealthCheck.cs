@@ -240,7 +240,7 @@ public sealed class AmqpProbeHealthCheck : IHealthCheck, IDisposable, IAsyncDisp
                 "the broker is down, hung or overloaded, or a firewall drops the packets.");
             return Finish(report, failureStatus, string.Empty, started);
         }
-        catch (Exception e) when (e is AmqpException or IOException or System.Net.Sockets.SocketException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is AmqpException or IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or TimeoutException or ObjectDisposedException or InvalidOperationException)
         {
             report.Data["error"] = AmqpProbeFailures.Code(e);
             report.Unhealthy(AmqpProbeFailures.Explain(_endpoint, stage, e));

@@ -190,6 +190,44 @@ public sealed class AmqpProbeTests(RabbitMqServer broker) : IClassFixture<Rabbit
         Assert.Empty(ProcessSockets.LocalPortsConnectedTo(broker.AmqpPort));
     }
 
+    [Fact]
+    public async Task Over_amqps_an_untrusted_certificate_is_unhealthy_unless_explicitly_allowed()
+    {
+        Assert.SkipWhen(RabbitMqServer.MissingReason is not null, RabbitMqServer.MissingReason ?? string.Empty);
+        var options = AmqpProbe.Options(broker, await AmqpProbe.NewQueueAsync(broker));
+        options.Address = $"amqps://localhost:{broker.AmqpsPort}";
+        options.UserName = "guest";
+        options.Password = "guest";
+        await using (var strict = new AmqpProbeHealthCheck(options))
+        {
+            var refused = await AmqpProbe.RunAsync(strict);
+
+            Assert.Equal(HealthStatus.Unhealthy, refused.Status);
+            Assert.Equal("AuthenticationException", refused.Data["error"]);
+            Assert.Contains($"The TLS handshake with amqps://localhost:{broker.AmqpsPort} failed", refused.Description, StringComparison.Ordinal);
+            Assert.Empty(ProcessSockets.LocalPortsConnectedTo(broker.AmqpsPort));
+        }
+
+        // The broker's self-signed certificate, accepted as labs do: the same probe over TLS is then Healthy.
+        options.AllowUntrustedCertificate = true;
+        await using var lab = new AmqpProbeHealthCheck(options);
+        var result = await AmqpProbe.RunAsync(lab);
+        var reused = await AmqpProbe.RunAsync(lab);
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Equal(true, reused.Data["connectionReused"]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var overTls = 0;
+        while (overTls == 0 && DateTime.UtcNow < deadline)
+        {
+            // The management API lists a new connection a moment later.
+            overTls = (await broker.GetConnectionsAsync()).Count(c => c.GetProperty("ssl").GetBoolean());
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(1, overTls);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -13,8 +13,8 @@ namespace Corda.HighAvailability.Testing;
 /// (root included) from the Debian package's scripts in a fresh temporary directory (prefix <c>corda-ha-rabbitmq-</c>,
 /// with <c>owner.pid</c>, so CI can clean up leftovers of a killed run) on random free loopback ports, with an epmd of
 /// its own on its own port (epmd outlives the node, so it is started, and killed, by this fixture). The node can be
-/// killed (<see cref="KillAsync"/>, SIGKILL: a crash) and started again on the same ports and data
-/// (<see cref="StartAsync"/>). The guest user may connect (loopback only). Start takes about 5 s.
+/// killed (<see cref="KillAsync"/>, SIGKILL: a crash) or stopped in order (<see cref="StopAsync"/>, SIGTERM), and
+/// started again on the same ports and data (<see cref="StartAsync"/>). The guest user may connect (loopback only). Start takes about 5 s.
 /// </summary>
 public sealed class RabbitMqServer : IAsyncLifetime
 {
@@ -41,6 +41,12 @@ public sealed class RabbitMqServer : IAsyncLifetime
     public int DistributionPort { get; private set; }
 
     public int EpmdPort { get; private set; }
+
+    /// <summary>The AMQP-over-TLS port; its certificate is self-signed for <c>localhost</c> and 127.0.0.1 (trusted by nobody).</summary>
+    public int AmqpsPort { get; private set; }
+
+    /// <summary>The TLS listener's self-signed certificate (public part), in PEM.</summary>
+    public string CertificatePem { get; private set; } = string.Empty;
 
     public bool IsRunning => _node is { HasExited: false };
 
@@ -71,10 +77,16 @@ public sealed class RabbitMqServer : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(DirectoryPath, "log"));
         await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "rabbitmq-env.conf"), string.Empty);
         await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "enabled_plugins"), "[rabbitmq_amqp1_0,rabbitmq_management].\n");
-        var ports = FreeLoopbackPorts(4);
-        (AmqpPort, ManagementPort, DistributionPort, EpmdPort) = (ports[0], ports[1], ports[2], ports[3]);
+        var ports = FreeLoopbackPorts(5);
+        (AmqpPort, ManagementPort, DistributionPort, EpmdPort, AmqpsPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
+        await WriteSelfSignedCertificateAsync();
         var config = string.Create(CultureInfo.InvariantCulture, $"""
             listeners.tcp.default = 127.0.0.1:{AmqpPort}
+            listeners.ssl.default = 127.0.0.1:{AmqpsPort}
+            ssl_options.certfile = {Path.Combine(DirectoryPath, "server.crt")}
+            ssl_options.keyfile = {Path.Combine(DirectoryPath, "server.key")}
+            ssl_options.verify = verify_none
+            ssl_options.fail_if_no_peer_cert = false
             management.tcp.ip = 127.0.0.1
             management.tcp.port = {ManagementPort}
             vm_memory_high_watermark.absolute = 256MiB
@@ -158,6 +170,73 @@ public sealed class RabbitMqServer : IAsyncLifetime
         }
 
         await KillAsync(node);
+    }
+
+    /// <summary>
+    /// Stops the node in order (SIGTERM to the server script, which stops RabbitMQ: clients get an AMQP close with
+    /// <c>amqp:connection:forced</c>) and waits until it has exited; it takes about 7 s.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var node = _node;
+        _node = null;
+        if (node is null)
+        {
+            return;
+        }
+
+        if (!node.HasExited)
+        {
+            _ = kill(node.Id, 15);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await node.WaitForExitAsync(timeout.Token);
+            node.Dispose();
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync(node);
+        }
+    }
+
+    /// <summary>
+    /// Freezes the node (SIGSTOP to every process of its tree): it keeps its sockets open but answers nothing, as a hung
+    /// broker does. <see cref="Resume"/> undoes it.
+    /// </summary>
+    public void Pause()
+    {
+        var stopped = SignalTree(19);
+
+        // A signal is delivered asynchronously: wait until every process (each thread of beam.smp) is actually stopped.
+        var deadline = Stopwatch.StartNew();
+        while (!stopped.All(IsStopped) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Lets a paused node run again (SIGCONT).</summary>
+    public void Resume() => SignalTree(18);
+
+    private static bool IsStopped(int pid)
+    {
+        try
+        {
+            // Every thread's state ("... ) T ..."): T = stopped.
+            return Directory.EnumerateDirectories($"/proc/{pid}/task").All(task =>
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+            });
+        }
+        catch (IOException)
+        {
+            // Gone: nothing left to stop.
+            return true;
+        }
     }
 
     /// <summary>The broker's client connections, as its management API lists them (it can lag by a second or so).</summary>
@@ -299,6 +378,21 @@ public sealed class RabbitMqServer : IAsyncLifetime
         process.Dispose();
     }
 
+    private async Task WriteSelfSignedCertificateAsync()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        CertificatePem = certificate.ExportCertificatePem();
+        await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "server.crt"), CertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(DirectoryPath, "server.key"), key.ExportPkcs8PrivateKeyPem());
+    }
+
     private async Task<string?> ReadinessProblemAsync()
     {
         try
@@ -346,6 +440,34 @@ public sealed class RabbitMqServer : IAsyncLifetime
 
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
     }
+
+    private List<int> SignalTree(int signal)
+    {
+        var signalled = new List<int>();
+        var node = _node ?? throw new InvalidOperationException("The node is not running.");
+        var pending = new Stack<int>([node.Id]);
+        while (pending.Count > 0)
+        {
+            var pid = pending.Pop();
+            _ = kill(pid, signal);
+            signalled.Add(pid);
+            var children = $"/proc/{pid}/task/{pid}/children";
+            if (File.Exists(children))
+            {
+                foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    pending.Push(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return signalled;
+    }
+
+#pragma warning disable SYSLIB1054 // DllImport keeps the library free of AllowUnsafeBlocks; .NET itself only sends SIGKILL.
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+#pragma warning restore SYSLIB1054
 
     private static string? FindEpmd() =>
         new[] { "/usr/bin/epmd", "/usr/lib/erlang/bin/epmd" }.FirstOrDefault(File.Exists);
