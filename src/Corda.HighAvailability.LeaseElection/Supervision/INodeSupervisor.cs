@@ -26,4 +26,7 @@ public interface INodeSupervisor
 
     /// <summary>Raised after the node exited (stopped, killed, or crashed), once its exit was confirmed.</summary>
     event EventHandler<NodeProcessEventArgs>? ProcessExited;
+
+    /// <summary>Raised when a pre-start gate let the node start with a warning, just before the node starts.</summary>
+    event EventHandler<PreStartGateWarningEventArgs>? PreStartGateWarned;
 }

@@ -53,6 +53,9 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
 
     public event EventHandler<NodeProcessEventArgs>? ProcessExited;
 
+    /// <inheritdoc />
+    public event EventHandler<PreStartGateWarningEventArgs>? PreStartGateWarned;
+
     public int? ProcessId => _processId is var pid and > 0 ? pid : null;
 
     public bool IsReady => _ready && _processId > 0;
@@ -182,6 +185,12 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
                     LogGateRefused(_logger, gate.GetType().Name, token.Epoch, verdict.Reason);
                     RequestStepDown();
                     return;
+                }
+
+                if (verdict.IsWarning)
+                {
+                    LogGateWarned(_logger, gate.GetType().Name, token.Epoch, verdict.Reason);
+                    Raise(PreStartGateWarned, new PreStartGateWarningEventArgs(gate.GetType().Name, token.Epoch, verdict.Reason));
                 }
             }
 
@@ -507,14 +516,14 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
         _stepDownRequested = true;
     }
 
-    private void Raise(EventHandler<NodeProcessEventArgs>? handler, NodeProcessEventArgs args)
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
     {
         if (handler is null)
         {
             return;
         }
 
-        foreach (var single in handler.GetInvocationList().Cast<EventHandler<NodeProcessEventArgs>>())
+        foreach (var single in handler.GetInvocationList().Cast<EventHandler<TArgs>>())
         {
             try
             {
@@ -569,4 +578,7 @@ internal sealed partial class NodeSupervisor : ILeadershipObserver, INodeSupervi
 
     [LoggerMessage(EventId = 1211, Level = LogLevel.Error, Message = "A node process event handler failed.")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "Pre-start gate {Gate} warned before starting the node under epoch {Epoch}: {Reason}. Starting it anyway.")]
+    private static partial void LogGateWarned(ILogger logger, string gate, long epoch, string reason);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Corda.HighAvailability.Checkpoints;
 using Corda.HighAvailability.LeaseElection.Supervision;
 using Corda.HighAvailability.Tool.Cli;
@@ -48,7 +49,7 @@ internal static class NodeCommand
         var margin = CommonOptions.Duration("--safety-margin", "The node is dead at least this long before the lease can lapse.", TimeSpan.FromSeconds(1));
         var port = new Option<int?>("--readiness-port") { Description = "Local TCP port the node opens when ready (e.g. its RPC port).", HelpName = "port" };
         var signal = CommonOptions.Count("--stop-signal", "Signal of the polite stop (Linux number).", NodeSupervisionConstantsForTool.SigTerm, 1, 64);
-        var verify = new Option<bool>("--verify-checkpoints") { Description = "Verify the node's checkpoint tables before every start; refuse to start on errors (postgres, sqlserver)." };
+        var verify = VerifyCheckpoints();
         var createSchema = new Option<bool>("--create-schema") { Description = "Create the lease table if it is missing (development)." };
         var noRelease = new Option<bool>("--no-guard-release") { Description = "Do not let the guard release the lease after this process died (standbys then wait a whole lease)." };
         var guardLog = new Option<string?>("--guard-log") { Description = "File the guard appends node start/exit events to (JSON lines).", HelpName = "path" };
@@ -76,7 +77,8 @@ internal static class NodeCommand
                     }
 
                     var kind = parse.GetValue(provider);
-                    if (parse.GetValue(verify) && ProviderTable.Get(kind).Checkpoints is null)
+                    var verifyMode = parse.GetValue(verify);
+                    if (verifyMode != CheckpointGateMode.Off && ProviderTable.Get(kind).Checkpoints is null)
                     {
                         throw new ToolException(ExitCodes.UsageOrConnection, $"--verify-checkpoints: {ProviderTable.Get(kind).NotAvailableMessage(ProviderCapability.CheckpointVerification)}");
                     }
@@ -93,7 +95,7 @@ internal static class NodeCommand
                         parse.GetValue(margin),
                         parse.GetValue(port),
                         parse.GetValue(signal),
-                        parse.GetValue(verify),
+                        verifyMode,
                         FindingSeverity.Error,
                         parse.GetValue(createSchema),
                         !parse.GetValue(noRelease),
@@ -173,9 +175,43 @@ internal static class NodeCommand
         return command;
     }
 
-    private static TimeSpan? Invalid(System.CommandLine.Parsing.ArgumentResult result)
+    /// <summary>
+    /// <c>--verify-checkpoints [refuse|warn]</c>: one option with an optional value rather than a second mode option,
+    /// so a bare <c>--verify-checkpoints</c> keeps refusing and there is no mode without verification to reject.
+    /// </summary>
+    private static Option<CheckpointGateMode> VerifyCheckpoints() => new("--verify-checkpoints")
     {
-        result.AddError($"Invalid duration for {(result.Parent as System.CommandLine.Parsing.OptionResult)?.Option.Name}; use e.g. 2s or 1500ms.");
+        Description = "Verify the node's checkpoint tables before every start (postgres, sqlserver). On errors: refuse (default) keeps the node down "
+            + "and releases the lease; warn logs the findings as a warning and starts the node anyway.",
+        HelpName = "refuse|warn",
+        Arity = ArgumentArity.ZeroOrOne,
+
+        // No DefaultValueFactory: with one, a bare --verify-checkpoints would get the default instead of reaching the
+        // parser. Absent, the option reads as default(CheckpointGateMode), which is Off.
+        CustomParser = result =>
+        {
+            if (result.Parent is OptionResult { Implicit: true })
+            {
+                return CheckpointGateMode.Off;
+            }
+
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            switch (text?.Trim().ToLowerInvariant())
+            {
+                case null or "refuse":
+                    return CheckpointGateMode.Refuse;
+                case "warn":
+                    return CheckpointGateMode.Warn;
+                default:
+                    result.AddError($"Unknown --verify-checkpoints '{text}'; use refuse or warn (no value refuses).");
+                    return CheckpointGateMode.Off;
+            }
+        },
+    };
+
+    private static TimeSpan? Invalid(ArgumentResult result)
+    {
+        result.AddError($"Invalid duration for {(result.Parent as OptionResult)?.Option.Name}; use e.g. 2s or 1500ms.");
         return null;
     }
 

@@ -10,8 +10,9 @@ namespace Corda.HighAvailability.Tool.Node;
 
 /// <summary>
 /// <c>--verify-checkpoints</c>: before every start of the node, the checkpoint verifier reads the node's checkpoint
-/// tables (read-only) and the node stays down when it finds anything at or above <c>--verify-fail-on</c>; the
-/// supervisor then releases the lease so that a standby can try.
+/// tables (read-only). With <c>refuse</c> (the default) the node stays down when it finds errors, and the supervisor
+/// releases the lease so that a standby can try; with <c>warn</c> the supervisor logs the verdict as a warning and
+/// starts the node anyway (for operators who would rather run with findings than not run at all).
 /// </summary>
 internal sealed partial class CheckpointGate(NodeRunSettings settings, ILogger<CheckpointGate> logger) : IPreStartGate
 {
@@ -26,7 +27,13 @@ internal sealed partial class CheckpointGate(NodeRunSettings settings, ILogger<C
             var report = await verifier.VerifyToReportAsync(null, cancellationToken).ConfigureAwait(false);
             var line = Verdict.Line(report, settings.VerifyFailOn);
             LogVerdict(logger, token.Epoch, line);
-            return Verdict.Fails(report, settings.VerifyFailOn) ? PreStartGateResult.Refuse($"checkpoint verification: {line}") : PreStartGateResult.Allow();
+            if (!Verdict.Fails(report, settings.VerifyFailOn))
+            {
+                return PreStartGateResult.Allow();
+            }
+
+            var reason = $"checkpoint verification: {line}";
+            return settings.VerifyCheckpoints == CheckpointGateMode.Warn ? PreStartGateResult.AllowWithWarning(reason) : PreStartGateResult.Refuse(reason);
         }
     }
 

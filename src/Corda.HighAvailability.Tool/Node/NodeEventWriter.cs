@@ -22,6 +22,7 @@ internal sealed class NodeEventWriter(ILeaseElector elector, INodeSupervisor sup
         supervisor.ProcessStarted += (_, e) => Write("node-started", e.Epoch, e.ProcessId, null, null, e.MonotonicNanoseconds);
         supervisor.ProcessReady += (_, e) => Write("node-ready", e.Epoch, e.ProcessId, null, null, e.MonotonicNanoseconds);
         supervisor.ProcessExited += (_, e) => Write("node-exited", e.Epoch, e.ProcessId, e.ExitCode, e.Reason, e.MonotonicNanoseconds);
+        supervisor.PreStartGateWarned += (_, e) => Write("gate-warning", e.Epoch, null, null, e.Reason, Now());
         return Task.CompletedTask;
     }
 

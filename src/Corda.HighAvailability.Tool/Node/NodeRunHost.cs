@@ -85,7 +85,7 @@ internal static class NodeRunHost
                         };
                     }
                 });
-            if (settings.VerifyCheckpoints)
+            if (settings.VerifyCheckpoints != CheckpointGateMode.Off)
             {
                 election.AddPreStartGate<CheckpointGate>();
             }

@@ -16,7 +16,7 @@ internal sealed record NodeRunSettings(
     TimeSpan SafetyMargin,
     int? ReadinessPort,
     int StopSignal,
-    bool VerifyCheckpoints,
+    CheckpointGateMode VerifyCheckpoints,
     FindingSeverity VerifyFailOn,
     bool CreateSchema,
     bool GuardRelease,
