@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class JolokiaProbeHealthCheckBuilderExtensions
 {
     /// <summary>The default registration name.</summary>
-    public const string DefaultName = "artemis-jolokia";
+    public const string DefaultName = "corda-artemis-jolokia";
 
     /// <summary>
     /// Adds a probe of an Artemis broker through its Jolokia management agent: active or backup, replica in sync,
@@ -20,12 +20,12 @@ public static class JolokiaProbeHealthCheckBuilderExtensions
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="configure">Sets the endpoint, the credentials and the thresholds.</param>
-    /// <param name="name">Registration name, also the options name; default <c>artemis-jolokia</c>. Give each probe its own.</param>
+    /// <param name="name">Registration name, also the options name; default <c>corda-artemis-jolokia</c>. Give each probe its own.</param>
     /// <param name="failureStatus">Status reported for Unhealthy findings; default <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags, for example <c>ready</c>.</param>
     /// <param name="timeout">The health check service's timeout for the check; keep it above <see cref="JolokiaProbeOptions.Timeout"/>.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddArtemisJolokia(
+    public static IHealthChecksBuilder AddCordaArtemisJolokiaProbe(
         this IHealthChecksBuilder builder,
         Action<JolokiaProbeOptions> configure,
         string? name = default,

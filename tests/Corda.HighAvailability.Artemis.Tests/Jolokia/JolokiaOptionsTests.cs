@@ -1,5 +1,6 @@
 using Corda.HighAvailability.Artemis.Jolokia;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -14,13 +15,27 @@ public sealed class JolokiaOptionsTests
     public async Task A_missing_endpoint_fails_the_host_at_start_naming_the_option()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddHealthChecks().AddArtemisJolokia(o => o.UserName = "admin", name: "broker");
+        builder.Services.AddHealthChecks().AddCordaArtemisJolokiaProbe(o => o.UserName = "admin", name: "broker");
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("JolokiaProbeOptions.Endpoint is required (for example http://host:8161/console/jolokia).", error.Message, StringComparison.Ordinal);
         Assert.Equal("broker", error.OptionsName);
+    }
+
+    [Fact]
+    public async Task Without_a_name_it_registers_and_validates_its_options_as_corda_artemis_jolokia()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddHealthChecks().AddCordaArtemisJolokiaProbe(o => o.UserName = "admin");
+        using var host = builder.Build();
+
+        var registration = Assert.Single(host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations);
+        Assert.Equal("corda-artemis-jolokia", registration.Name);
+        Assert.Equal(JolokiaProbeHealthCheckBuilderExtensions.DefaultName, registration.Name);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("corda-artemis-jolokia", error.OptionsName);
     }
 
     [Fact]

@@ -343,11 +343,11 @@ public sealed class JolokiaProbeTests(JolokiaFixture fixture) : IClassFixture<Jo
     }
 
     [Fact]
-    public async Task Registered_with_AddArtemisJolokia_it_runs_under_its_name_keeps_its_connection_and_records_the_metric()
+    public async Task Registered_with_AddCordaArtemisJolokiaProbe_it_runs_under_its_name_keeps_its_connection_and_records_the_metric()
     {
         var connectionsBefore = await fixture.CountAsync("connections");
         var services = new ServiceCollection().AddLogging();
-        services.AddHealthChecks().AddArtemisJolokia(
+        services.AddHealthChecks().AddCordaArtemisJolokiaProbe(
             o =>
             {
                 o.Endpoint = fixture.Console;
