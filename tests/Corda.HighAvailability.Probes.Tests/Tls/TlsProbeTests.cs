@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Corda.HighAvailability.Probes.Tests.Infrastructure;
 using Corda.HighAvailability.Probes.Tls;
+using Corda.HighAvailability.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Corda.HighAvailability.Probes.Tests.Tls;

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Corda.HighAvailability.Testing;
 
-/// <summary>Certificates made for a test (the same as the Probes tests' own copy) with <see cref="CertificateRequest"/>: CAs, servers and clients, with the dates asked for.</summary>
+/// <summary>Certificates made for a test with <see cref="CertificateRequest"/>: CAs, servers and clients, with the dates asked for.</summary>
 public static class TestCertificates
 {
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
