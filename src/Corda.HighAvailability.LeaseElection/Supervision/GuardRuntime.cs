@@ -139,11 +139,14 @@ internal sealed class GuardRuntime
             return;
         }
 
+        // Completed at the end of each output stream (no disposal needed, unlike an event a late reader could hit).
+        var outputEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errorEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (node)
         {
             Volatile.Write(ref _pid, node.Id);
-            node.OutputDataReceived += (_, e) => Forward(GuardProtocol.NodeOut, e.Data);
-            node.ErrorDataReceived += (_, e) => Forward(GuardProtocol.NodeErr, e.Data);
+            node.OutputDataReceived += (_, e) => Forward(GuardProtocol.NodeOut, e.Data, outputEnded);
+            node.ErrorDataReceived += (_, e) => Forward(GuardProtocol.NodeErr, e.Data, errorEnded);
             node.BeginOutputReadLine();
             node.BeginErrorReadLine();
             Log("started", node.Id, startedNs);
@@ -168,6 +171,11 @@ internal sealed class GuardRuntime
 
             // The tree goes with the node: whatever it started must not outlive it.
             PosixProcess.KillTree(node.Id);
+
+            // The node's last lines may still be in its pipes or in the readers: forward them before the report,
+            // after which the guard exits and whatever was not forwarded would be lost. (The timed wait above does
+            // not wait for the pipes; with the group dead they end at once, barring a descendant that left it.)
+            Task.WaitAll([outputEnded.Task, errorEnded.Task], NodeSupervisionConstants.OutputDrainTimeout);
             Log("exited", node.Id, exitedNs, code, reason);
             Write(GuardProtocol.FormatExited(node.Id, code, exitedNs, reason));
         }
@@ -307,12 +315,15 @@ internal sealed class GuardRuntime
         }
     }
 
-    private void Forward(string stream, string? line)
+    private void Forward(string stream, string? line, TaskCompletionSource ended)
     {
-        if (line is not null)
+        if (line is null)
         {
-            Write(stream + " " + line);
+            ended.TrySetResult();
+            return;
         }
+
+        Write(stream + " " + line);
     }
 
     private void Write(string line)

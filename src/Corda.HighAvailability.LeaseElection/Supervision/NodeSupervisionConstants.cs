@@ -19,4 +19,11 @@ internal static class NodeSupervisionConstants
 
     /// <summary>How long the supervisor waits for a started guard to report the node started.</summary>
     public static readonly TimeSpan GuardStartTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the guard, once the node is dead, waits for the rest of its output before reporting the exit. Short:
+    /// the pipes reach their end as soon as the node's group is dead; only a descendant that left the group can hold
+    /// them open, and it must not delay the report towards the supervisor's backstop.
+    /// </summary>
+    public static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(1);
 }
