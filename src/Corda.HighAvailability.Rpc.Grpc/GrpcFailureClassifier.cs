@@ -1,0 +1,47 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using Corda.HighAvailability.Rpc.Transport;
+using Grpc.Core;
+
+namespace Corda.HighAvailability.Rpc.Grpc;
+
+/// <summary>Tells a lost gRPC connection from an application error, and whether the request can have left.</summary>
+internal static class GrpcFailureClassifier
+{
+    public static RpcFailureKind Classify(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            // A call on a channel already disposed (the connection died and was closed) never left this process.
+            ObjectDisposedException => RpcFailureKind.ConnectionLostBeforeSend,
+            RpcException { StatusCode: StatusCode.Unavailable } e => CouldNotConnect(e) ? RpcFailureKind.ConnectionLostBeforeSend : RpcFailureKind.ConnectionLostAfterSend,
+            // The caller's own deadline or cancellation is seen by the resilient connection through its token; a
+            // Cancelled or DeadlineExceeded that the caller did not ask for may hide a request the server ran: say so.
+            RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => RpcFailureKind.ConnectionLostAfterSend,
+            RpcException => RpcFailureKind.NotConnectionFailure,
+            HttpRequestException or IOException => RpcFailureKind.ConnectionLostAfterSend,
+            _ => RpcFailureKind.NotConnectionFailure,
+        };
+    }
+
+    // Only a failure to establish the connection proves the request was never written; anything else (a reset
+    // stream, a dropped connection mid-call, an unknown cause) may have reached the server.
+    private static bool CouldNotConnect(RpcException exception)
+    {
+        for (var e = exception.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+            {
+                return true;
+            }
+
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.AddressNotAvailable })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

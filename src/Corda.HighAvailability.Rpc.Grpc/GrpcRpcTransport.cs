@@ -1,0 +1,98 @@
+using System.Net.Http;
+using Corda.HighAvailability.Rpc.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Corda.HighAvailability.Rpc.Grpc;
+
+/// <summary>
+/// The gRPC transport of <see cref="ResilientRpcConnection{TClient}"/>: each physical connection is its own
+/// <see cref="GrpcChannel"/> (HTTP/2 over <see cref="SocketsHttpHandler"/> with keep-alive pings), connected before
+/// use, and reported dead as soon as the channel leaves the Ready state.
+/// </summary>
+/// <typeparam name="TClient">The client calls are made on, for example a generated <c>Node.NodeClient</c>.</typeparam>
+public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
+{
+    private readonly Func<CallInvoker, TClient> _clientFactory;
+    private readonly GrpcRpcTransportOptions _options;
+    private readonly Action<GrpcChannelOptions>? _configureChannel;
+
+    /// <summary>Creates the transport.</summary>
+    /// <param name="clientFactory">Creates the client over a channel's invoker, for example <c>invoker =&gt; new Node.NodeClient(invoker)</c>.</param>
+    /// <param name="options">The channel settings; <see langword="null"/> for the defaults. Validated here.</param>
+    /// <param name="configureChannel">Adjusts each channel's options (credentials, message sizes, interceptors), after this transport has set its own.</param>
+    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null)
+    {
+        ArgumentNullException.ThrowIfNull(clientFactory);
+        options ??= new GrpcRpcTransportOptions();
+        var validation = new GrpcRpcTransportOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(options));
+        }
+
+        _clientFactory = clientFactory;
+        _options = options;
+        _configureChannel = configureChannel;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IRpcTransportConnection<TClient>> ConnectAsync(RpcEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var address = endpoint.Address ?? throw new ArgumentException($"Endpoint '{endpoint.Name}' has no address.", nameof(endpoint));
+        var channel = GrpcChannel.ForAddress(address, ChannelOptions());
+        try
+        {
+            // Connects now, so that a dead endpoint fails here and not at the first call. The channel itself would
+            // retry a refused connection until the timeout; the first TransientFailure ends this attempt instead, so
+            // that the resilient connection's policy and endpoint selector decide what comes next.
+            var connect = channel.ConnectAsync(cancellationToken);
+            _ = connect.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            var state = channel.State;
+            while (state != ConnectivityState.Ready)
+            {
+                if (state is ConnectivityState.TransientFailure or ConnectivityState.Shutdown)
+                {
+                    throw new IOException($"Could not connect to {endpoint}: the gRPC channel is in {state}.");
+                }
+
+                await channel.WaitForStateChangedAsync(state, cancellationToken).ConfigureAwait(false);
+                state = channel.State;
+            }
+
+            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory(channel.CreateCallInvoker()));
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public RpcFailureKind Classify(Exception exception) => GrpcFailureClassifier.Classify(exception);
+
+    private GrpcChannelOptions ChannelOptions()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            KeepAlivePingDelay = _options.KeepAlivePingDelay,
+            KeepAlivePingTimeout = _options.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = _options.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+        };
+        var channelOptions = new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            // The caller's cancellation and deadline then surface as OperationCanceledException, which the resilient
+            // connection tells apart from a lost connection by the caller's token.
+            ThrowOperationCanceledOnCancellation = true,
+            MaxReceiveMessageSize = _options.MaxReceiveMessageSize ?? 4 * 1024 * 1024,
+        };
+        _configureChannel?.Invoke(channelOptions);
+        return channelOptions;
+    }
+}

@@ -1,0 +1,58 @@
+using Corda.HighAvailability.Rpc.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Corda.HighAvailability.Rpc.Grpc;
+
+/// <summary>One <see cref="GrpcChannel"/> as a physical connection: dead once the channel leaves Ready.</summary>
+internal sealed class GrpcRpcTransportConnection<TClient> : IRpcTransportConnection<TClient>
+{
+    private readonly GrpcChannel _channel;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public GrpcRpcTransportConnection(GrpcChannel channel, TClient client)
+    {
+        _channel = channel;
+        Client = client;
+        _ = WatchAsync();
+    }
+
+    public TClient Client { get; }
+
+    public Task<Exception?> Closed => _closed.Task;
+
+    public ValueTask DisposeAsync()
+    {
+        _closed.TrySetResult(null);
+        _stop.Cancel();
+        _channel.Dispose();
+        _stop.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // A channel re-connects by itself (Idle, Connecting, Ready again): the resilient connection must hear of the loss
+    // instead, so any state other than Ready after Ready ends this connection.
+    private async Task WatchAsync()
+    {
+        try
+        {
+            var state = _channel.State;
+            while (state == ConnectivityState.Ready)
+            {
+                await _channel.WaitForStateChangedAsync(state, _stop.Token).ConfigureAwait(false);
+                state = _channel.State;
+            }
+
+            _closed.TrySetResult(new IOException($"The gRPC channel to {_channel.Target} went from Ready to {state}."));
+        }
+        catch (OperationCanceledException)
+        {
+            _closed.TrySetResult(null);
+        }
+        catch (Exception e)
+        {
+            _closed.TrySetResult(e);
+        }
+    }
+}

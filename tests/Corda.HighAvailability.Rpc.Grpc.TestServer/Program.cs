@@ -1,0 +1,16 @@
+using Corda.HighAvailability.Rpc.Grpc.TestServer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var settings = ServerSettings.Parse(args);
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o => o.Protocols = HttpProtocols.Http2));
+builder.Services.AddSingleton(settings);
+builder.Services.AddGrpc();
+var app = builder.Build();
+app.MapGrpcService<NodeService>();
+await app.StartAsync();
+
+// The tests wait for this line before connecting.
+Console.WriteLine("listening");
+await app.WaitForShutdownAsync();

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Corda.HighAvailability.Rpc.Grpc.Tests;
+
+/// <summary>
+/// A real gRPC server process (the TestServer, run as <c>dotnet Corda.HighAvailability.Rpc.Grpc.TestServer.dll</c>)
+/// on a fixed loopback port, killed with SIGKILL and restarted on the same port. Its ledger file, in a
+/// <c>corda-ha-grpc-*</c> temp dir with <c>owner.pid</c>, lists every executed request id.
+/// </summary>
+public sealed class GrpcServerProcess : IDisposable
+{
+    private static readonly string DllPath = Path.Combine(AppContext.BaseDirectory, "Corda.HighAvailability.Rpc.Grpc.TestServer.dll");
+    private readonly string _dir;
+    private Process? _process;
+
+    public GrpcServerProcess(string name)
+    {
+        Name = name;
+        Port = FreePort();
+        _dir = Directory.CreateTempSubdirectory("corda-ha-grpc-").FullName;
+        File.WriteAllText(Path.Combine(_dir, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        LedgerPath = Path.Combine(_dir, "ledger.txt");
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public string LedgerPath { get; }
+
+    /// <summary>How many times <paramref name="requestId"/> was executed, by any server sharing this ledger.</summary>
+    public static int Executions(string ledgerPath, string requestId) =>
+        File.Exists(ledgerPath) ? File.ReadAllLines(ledgerPath).Count(l => l.EndsWith(" " + requestId, StringComparison.Ordinal)) : 0;
+
+    public async Task StartAsync(string? ledgerPath = null)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var info = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in new[] { DllPath, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger", ledgerPath ?? LedgerPath, "--name", Name })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the gRPC test server did not start");
+        _process = process;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (line != "listening")
+        {
+            throw new InvalidOperationException($"the gRPC test server {Name} did not start: {line} {await stderr.WaitAsync(TimeSpan.FromSeconds(5))}");
+        }
+
+        _ = process.StandardOutput.ReadToEndAsync();
+    }
+
+    /// <summary>SIGKILL: no goodbye, no flushing, as a crashed host.</summary>
+    public void Kill()
+    {
+        if (_process is { } p)
+        {
+            p.Kill();
+            p.WaitForExit(10_000);
+            p.Dispose();
+            _process = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for eng/test.sh's cleanup of dead owners.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
