@@ -61,7 +61,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
                 state = channel.State;
             }
 
-            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory(channel.CreateCallInvoker()));
+            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory);
         }
         catch
         {

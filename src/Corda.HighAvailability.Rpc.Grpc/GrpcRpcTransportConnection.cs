@@ -1,5 +1,6 @@
 using Corda.HighAvailability.Rpc.Transport;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace Corda.HighAvailability.Rpc.Grpc;
@@ -11,10 +12,12 @@ internal sealed class GrpcRpcTransportConnection<TClient> : IRpcTransportConnect
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public GrpcRpcTransportConnection(GrpcChannel channel, TClient client)
+    private volatile bool _disposed;
+
+    public GrpcRpcTransportConnection(GrpcChannel channel, Func<CallInvoker, TClient> clientFactory)
     {
         _channel = channel;
-        Client = client;
+        Client = clientFactory(channel.Intercept(new ClosedChannelInterceptor(() => _disposed)));
         _ = WatchAsync();
     }
 
@@ -24,6 +27,7 @@ internal sealed class GrpcRpcTransportConnection<TClient> : IRpcTransportConnect
 
     public ValueTask DisposeAsync()
     {
+        _disposed = true;
         _closed.TrySetResult(null);
         _stop.Cancel();
         _channel.Dispose();

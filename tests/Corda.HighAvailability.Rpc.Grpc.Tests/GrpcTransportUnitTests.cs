@@ -57,6 +57,30 @@ public sealed class GrpcTransportUnitTests
     }
 
     [Fact]
+    public async Task A_call_in_flight_when_its_connection_is_disposed_is_a_connection_lost_after_send_not_a_cancellation()
+    {
+        using var server = new GrpcServerProcess("node-a");
+        await server.StartAsync();
+        var connection = await Transport.ConnectAsync(new RpcEndpoint("node-a", server.Address), CancellationToken.None);
+        var inFlight = connection.Client.ExecuteAsync("disposed", 60_000);
+        await Eventually.True(() => GrpcServerProcess.Executions(server.LedgerPath, "disposed") == 1, "executed by the server");
+
+        // What the resilient connection does once it knows a connection is dead.
+        await connection.DisposeAsync();
+        var lost = await Assert.ThrowsAsync<RpcException>(() => inFlight.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(StatusCode.Unavailable, lost.StatusCode);
+        Assert.Equal(RpcFailureKind.ConnectionLostAfterSend, Transport.Classify(lost));
+
+        // The caller's own cancellation stays a cancellation.
+        await using var live = await Transport.ConnectAsync(new RpcEndpoint("node-a", server.Address), CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = live.Client.ExecuteAsync("cancelled", 60_000, cancel.Token);
+        await Eventually.True(() => GrpcServerProcess.Executions(server.LedgerPath, "cancelled") == 1, "executed by the server");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public void Bad_options_are_refused_naming_the_option()
     {
         var error = Assert.Throws<ArgumentException>(() => new GrpcRpcTransport<NodeClient>(i => new NodeClient(i), new GrpcRpcTransportOptions { KeepAlivePingDelay = TimeSpan.Zero, MaxReceiveMessageSize = -1 }));
