@@ -13,4 +13,14 @@ await app.StartAsync();
 
 // The tests wait for this line before connecting.
 Console.WriteLine("listening");
+
+// The test process holds this server's stdin: when it dies (even killed), stdin ends and so does this server.
+_ = Task.Run(async () =>
+{
+    while (await Console.In.ReadLineAsync() is not null)
+    {
+    }
+
+    app.Lifetime.StopApplication();
+});
 await app.WaitForShutdownAsync();

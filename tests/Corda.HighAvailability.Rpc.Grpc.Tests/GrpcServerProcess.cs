@@ -7,7 +7,8 @@ namespace Corda.HighAvailability.Rpc.Grpc.Tests;
 /// <summary>
 /// A real gRPC server process (the TestServer, run as <c>dotnet Corda.HighAvailability.Rpc.Grpc.TestServer.dll</c>)
 /// on a fixed loopback port, killed with SIGKILL and restarted on the same port. Its ledger file, in a
-/// <c>corda-ha-grpc-*</c> temp dir with <c>owner.pid</c>, lists every executed request id.
+/// <c>corda-ha-grpc-*</c> temp dir with <c>owner.pid</c>, lists every executed request id. The server exits when its
+/// stdin (held by this test process) ends, so it never outlives a killed test run.
 /// </summary>
 public sealed class GrpcServerProcess : IDisposable
 {
