@@ -60,11 +60,12 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres
 fi
 
 # Servers left behind by a test run that was itself killed: the fixtures name their directories corda-ha-pg-*,
-# corda-ha-rabbitmq-* or corda-ha-jolokia-* and write their test process's pid into owner.pid. Only directories whose owner is gone are removed, so that a second
-# run on the same machine (a developer's, another worktree's) keeps its servers.
+# corda-ha-rabbitmq-*, corda-ha-jolokia-* or corda-ha-grpc-* and write their test process's pid into owner.pid.
+# Only directories whose owner is gone are removed, so that a second run on the same machine (a developer's, another
+# worktree's) keeps its servers.
 cleanup() {
   local dir owner
-  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-* "${TMPDIR:-/tmp}"/corda-ha-rabbitmq-* "${TMPDIR:-/tmp}"/corda-ha-jolokia-*; do
+  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-* "${TMPDIR:-/tmp}"/corda-ha-rabbitmq-* "${TMPDIR:-/tmp}"/corda-ha-jolokia-* "${TMPDIR:-/tmp}"/corda-ha-grpc-*; do
     [ -d "$dir" ] || continue
     owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
     if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi
