@@ -40,20 +40,17 @@ public static class AmqpProbeHealthCheckBuilderExtensions
         var registrationName = name ?? DefaultName;
         ProbeRegistration.AddOptions<AmqpProbeOptions, AmqpProbeOptionsValidator>(builder.Services, registrationName, configure);
         builder.Services.TryAddSingleton(sp => new AmqpProbeMetrics(sp.GetRequiredService<CordaHaInstrumentation>()));
-
-        // The health check service asks the registration's factory for the check on every run and never disposes it:
-        // a keyed singleton keeps one check (one connection) per registration, and the container disposes it.
-        builder.Services.AddKeyedSingleton(registrationName, (sp, _) => new AmqpProbeHealthCheck(
-            ProbeRegistration.Options<AmqpProbeOptions>(sp, registrationName),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ProbeMetrics>(),
-            sp.GetService<AmqpProbeMetrics>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger<AmqpProbeHealthCheck>()));
-        return builder.Add(new HealthCheckRegistration(
+        return ProbeRegistration.AddCheckPerRegistration(
+            builder,
             registrationName,
-            sp => sp.GetRequiredKeyedService<AmqpProbeHealthCheck>(registrationName),
+            sp => new AmqpProbeHealthCheck(
+                ProbeRegistration.Options<AmqpProbeOptions>(sp, registrationName),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ProbeMetrics>(),
+                sp.GetService<AmqpProbeMetrics>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger<AmqpProbeHealthCheck>()),
             failureStatus,
             tags,
-            timeout));
+            timeout);
     }
 }

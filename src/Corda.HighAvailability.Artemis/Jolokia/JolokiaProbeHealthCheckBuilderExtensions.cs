@@ -37,16 +37,16 @@ public static class JolokiaProbeHealthCheckBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var registrationName = name ?? DefaultName;
         ProbeRegistration.AddOptions<JolokiaProbeOptions, JolokiaProbeOptionsValidator>(builder.Services, registrationName, configure);
-        builder.Services.AddKeyedSingleton(registrationName, (sp, _) => new JolokiaProbeHealthCheck(
-            ProbeRegistration.Options<JolokiaProbeOptions>(sp, registrationName),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ProbeMetrics>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger<JolokiaProbeHealthCheck>()));
-        return builder.Add(new HealthCheckRegistration(
+        return ProbeRegistration.AddCheckPerRegistration(
+            builder,
             registrationName,
-            sp => sp.GetRequiredKeyedService<JolokiaProbeHealthCheck>(registrationName),
+            sp => new JolokiaProbeHealthCheck(
+                ProbeRegistration.Options<JolokiaProbeOptions>(sp, registrationName),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ProbeMetrics>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger<JolokiaProbeHealthCheck>()),
             failureStatus,
             tags,
-            timeout));
+            timeout);
     }
 }

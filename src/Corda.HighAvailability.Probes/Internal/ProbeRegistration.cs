@@ -2,6 +2,7 @@ using Corda.HighAvailability.Diagnostics;
 using Corda.HighAvailability.Probes.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Corda.HighAvailability.Probes.Internal;
@@ -24,4 +25,22 @@ internal static class ProbeRegistration
     /// <summary>The options of registration <paramref name="name"/>; throws the validation error if they are unusable.</summary>
     public static TOptions Options<TOptions>(IServiceProvider services, string name)
         where TOptions : class => services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name);
+
+    /// <summary>
+    /// Registers a check that must live as long as the host: one instance per registration, a keyed singleton. The
+    /// health check service asks the registration's factory for the check on every run and never disposes it, so a
+    /// check that keeps a connection or a latency window lives in the container, which disposes it.
+    /// </summary>
+    public static IHealthChecksBuilder AddCheckPerRegistration<TCheck>(
+        IHealthChecksBuilder builder,
+        string name,
+        Func<IServiceProvider, TCheck> create,
+        HealthStatus? failureStatus,
+        IEnumerable<string>? tags,
+        TimeSpan? timeout)
+        where TCheck : class, IHealthCheck
+    {
+        builder.Services.AddKeyedSingleton(name, (sp, _) => create(sp));
+        return builder.Add(new HealthCheckRegistration(name, sp => sp.GetRequiredKeyedService<TCheck>(name), failureStatus, tags, timeout));
+    }
 }

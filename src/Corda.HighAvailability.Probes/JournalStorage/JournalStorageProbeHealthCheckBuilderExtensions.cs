@@ -37,16 +37,16 @@ public static class JournalStorageProbeHealthCheckBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var registrationName = name ?? DefaultName;
         ProbeRegistration.AddOptions<JournalStorageProbeOptions, JournalStorageProbeOptionsValidator>(builder.Services, registrationName, configure);
-        builder.Services.AddKeyedSingleton(registrationName, (sp, _) => new JournalStorageProbeHealthCheck(
-            ProbeRegistration.Options<JournalStorageProbeOptions>(sp, registrationName),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ProbeMetrics>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger<JournalStorageProbeHealthCheck>()));
-        return builder.Add(new HealthCheckRegistration(
+        return ProbeRegistration.AddCheckPerRegistration(
+            builder,
             registrationName,
-            sp => sp.GetRequiredKeyedService<JournalStorageProbeHealthCheck>(registrationName),
+            sp => new JournalStorageProbeHealthCheck(
+                ProbeRegistration.Options<JournalStorageProbeOptions>(sp, registrationName),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ProbeMetrics>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger<JournalStorageProbeHealthCheck>()),
             failureStatus,
             tags,
-            timeout));
+            timeout);
     }
 }
