@@ -64,14 +64,11 @@ internal sealed class DrillOrchestrator : IAsyncDisposable
         await _candidates.StopAllAsync().ConfigureAwait(false);
         var writes = await _writeLog.AnalyzeAsync(cancellationToken).ConfigureAwait(false);
         var history = _events.History;
-        var stale = history.Where(e => e.Name == CandidateEventNames.StaleWrite).ToList();
         return new DrillResult(
             _settings,
             failovers,
             writes,
-            stale.Count(e => e.Outcome == StaleWriteOutcomes.Rejected),
-            stale.Count(e => e.Outcome == StaleWriteOutcomes.Accepted),
-            stale.Count(e => e.Outcome == StaleWriteOutcomes.Error),
+            StaleWriteClassification.Classify(history),
             history.Count(e => e.Name == CandidateEventNames.InFlightWrite && e.Outcome == StaleWriteOutcomes.Rejected),
             history.Count(e => e.Name == CandidateEventNames.InFlightWrite && e.Outcome == StaleWriteOutcomes.Accepted),
             _events.Elapsed,

@@ -48,7 +48,12 @@ internal static class DrillReport
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fenced writes: {result.Writes.Writes} in {result.Writes.Epochs} epochs; overlaps: {result.Writes.Overlaps}{(result.Writes.FirstOverlap is { } first ? $" (first: {first})" : string.Empty)}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  stale writes rejected: {result.StaleWritesRejected}, accepted: {result.StaleWritesAccepted}{(result.StaleWriteErrors > 0 ? $", errors: {result.StaleWriteErrors}" : string.Empty)}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  stale writes rejected: {result.StaleWritesRejected}, accepted: {result.StaleWritesAccepted}{(result.StaleWritesNotApplicable > 0 ? $", not applicable: {result.StaleWritesNotApplicable}" : string.Empty)}{(result.StaleWriteErrors > 0 ? $", errors: {result.StaleWriteErrors}" : string.Empty)}"));
+        foreach (var w in result.StaleWrites.Where(w => w.Reason is not null))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {w.Outcome} ({w.Candidate}, epoch {w.Epoch}): {w.Reason}"));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  elapsed: {result.Elapsed.TotalSeconds:0.0} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  in-flight writes across a takeover not committed: {result.InFlightWritesRejected}, committed: {result.InFlightWritesAccepted}"));
         output.WriteLine(result.Safe ? "Result: OK (no overlap in commit order, every stale and in-flight write fenced)" : "Result: SAFETY VIOLATION");
@@ -108,6 +113,19 @@ internal static class DrillReport
         w.WriteNumber("staleWritesRejected", result.StaleWritesRejected);
         w.WriteNumber("staleWritesAccepted", result.StaleWritesAccepted);
         w.WriteNumber("staleWriteErrors", result.StaleWriteErrors);
+        w.WriteNumber("staleWritesNotApplicable", result.StaleWritesNotApplicable);
+        w.WriteStartArray("staleWrites");
+        foreach (var staleWrite in result.StaleWrites)
+        {
+            w.WriteStartObject();
+            w.WriteString("candidate", staleWrite.Candidate);
+            w.WriteNumber("epoch", staleWrite.Epoch);
+            w.WriteString("outcome", staleWrite.Outcome);
+            w.WriteStringOrNull("reason", staleWrite.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteNumber("inFlightWritesRejected", result.InFlightWritesRejected);
         w.WriteNumber("inFlightWritesAccepted", result.InFlightWritesAccepted);
         w.WriteBoolean("ok", result.Safe);
