@@ -120,6 +120,8 @@ public sealed partial class RpcProblemExceptionHandler(IProblemDetailsService pr
         problem.Extensions["connectionState"] = state.Status.ToString();
         problem.Extensions["endpoint"] = state.Endpoint?.Name;
         problem.Extensions["attempt"] = state.Attempt;
+        // The delay the retry policy chose before the next attempt; Retry-After is what is left of it.
+        problem.Extensions["nextDelaySeconds"] = state.NextDelay?.TotalSeconds;
         problem.Extensions["nextAttemptAt"] = state.NextAttemptAt;
         problem.Extensions["disconnectedSince"] = state.DisconnectedSince;
         problem.Extensions["connectionReason"] = state.Reason;
