@@ -57,6 +57,17 @@ public static class Http
         throw new UnreachableException();
     }
 
+    /// <summary>Waits for <paramref name="condition"/> (generously: the machine is loaded).</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"Timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<Answer> ReadAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

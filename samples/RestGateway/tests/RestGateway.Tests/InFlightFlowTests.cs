@@ -26,11 +26,7 @@ public sealed class InFlightFlowTests(ITestOutputHelper output)
         // A flow the proxy holds for 30 s; the proxy is killed once the flow has started on the "node".
         var key = Guid.NewGuid().ToString();
         var inFlight = gateway.StartFlowAsync(key, "Pay", 30_000, "10");
-        await Http.UntilAsync(
-            () => Task.FromResult(new Answer(0, null, null, default, string.Join('\n', run.Executions(key)))),
-            a => a.Text.Length > 0,
-            "the flow to start on the node",
-            Generous);
+        await Http.EventuallyAsync(() => run.Executions(key).Length > 0, "the flow to start on the node", Generous);
         proxy.Kill();
 
         // Not retried behind the caller's back (the gateway fails fast): 502, "may have reached the server".
