@@ -34,9 +34,12 @@ public sealed class SampleRun : IDisposable
     public string[] Executions(string clientRequestId) =>
         File.Exists(LedgerPath) ? [.. File.ReadAllLines(LedgerPath).Where(l => l.Split('\t') is { Length: 4 } f && f[1] == clientRequestId)] : [];
 
+    /// <summary>A proxy on a free port, not started yet.</summary>
+    public StandInProxy NewProxy(string name) => new(this, name, FreePort());
+
     public async Task<StandInProxy> StartProxyAsync(string name)
     {
-        var proxy = new StandInProxy(this, name, FreePort());
+        var proxy = NewProxy(name);
         await proxy.StartAsync();
         return proxy;
     }
