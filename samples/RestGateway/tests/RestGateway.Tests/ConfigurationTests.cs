@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Corda.Samples.RestGateway.Tests;
 
 /// <summary>Bad configuration stops the gateway at start, naming the setting and never echoing a secret.</summary>
@@ -22,5 +24,22 @@ public sealed class ConfigurationTests
         Assert.Contains("NodeRpc:Endpoints:1:Name must be", gateway.Output, StringComparison.Ordinal);
         Assert.Contains("NodeRpc:Endpoints:1:Address must be an absolute http:// or https:// address", gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2-do-not-log", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_API_key_is_the_nodes_refusal_502_not_an_outage_and_neither_key_is_echoed()
+    {
+        using var run = new SampleRun("the-proxys-key-3b8e") { GatewayApiKey = "a-stale-key-91d0" };
+        var proxy = await run.StartProxyAsync("node-a");
+        var gateway = await run.StartGatewayAsync([proxy], ["00:00:00", "00:00:01"]);
+
+        var refused = await Http.UntilAsync(() => gateway.GetAsync("/node"), a => a.Status != HttpStatusCode.ServiceUnavailable, "the first connection", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.BadGateway, refused.Status);
+        Assert.Equal("urn:corda-ha-sample:node-error", refused.Str("type"));
+        Assert.Equal("Unauthenticated", refused.Str("grpcStatus"));
+        // Connected all along: the node answered, the gateway is misconfigured; readiness reports the connection only.
+        Assert.Equal("Connected", (await gateway.GetAsync("/status")).Str("state"));
+        Assert.DoesNotContain("a-stale-key-91d0", gateway.Process.Output + refused.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("the-proxys-key-3b8e", gateway.Process.Output + refused.Text, StringComparison.Ordinal);
     }
 }

@@ -17,6 +17,7 @@ public sealed class SampleRun : IDisposable
     public SampleRun(string? apiKey = null)
     {
         ApiKey = apiKey;
+        GatewayApiKey = apiKey;
         Dir = Directory.CreateTempSubdirectory("corda-ha-sample-").FullName;
         File.WriteAllText(Path.Combine(Dir, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         LedgerPath = Path.Combine(Dir, "ledger.txt");
@@ -26,7 +27,11 @@ public sealed class SampleRun : IDisposable
 
     public string LedgerPath { get; }
 
+    /// <summary>The key the proxies require (none: any call is accepted).</summary>
     public string? ApiKey { get; }
+
+    /// <summary>The key the gateway sends; the proxies' by default.</summary>
+    public string? GatewayApiKey { get; init; }
 
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(60);
 
@@ -66,7 +71,7 @@ public sealed class SampleRun : IDisposable
         }
 
         args.AddRange(extraArgs);
-        var process = Launch(ChildProcess.GatewayDll, args, ApiKey is null ? null : new Dictionary<string, string> { ["NodeRpc__ApiKey"] = ApiKey });
+        var process = Launch(ChildProcess.GatewayDll, args, GatewayApiKey is null ? null : new Dictionary<string, string> { ["NodeRpc__ApiKey"] = GatewayApiKey });
         var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
         await gateway.WaitUntilLiveAsync(StartTimeout);
         return gateway;
