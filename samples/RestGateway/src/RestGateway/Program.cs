@@ -8,6 +8,7 @@ using Corda.Samples.NodeProxy.V1;
 using Corda.Samples.RestGateway;
 using Corda.Samples.RestGateway.Http;
 using Corda.Samples.RestGateway.Node;
+using Corda.Samples.RestGateway.Testing;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,10 @@ builder.Services.AddOptions<ResilientRpcOptions>(NodeConnection.Name)
 builder.Services.AddHealthChecks().AddCordaRpcConnection(NodeConnection.Name, tags: [StatusRoutes.ReadyTag]);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<RpcProblemExceptionHandler>();
+if (builder.Configuration.GetValue<bool>("Gateway:ExitWhenStdinEnds"))
+{
+    builder.Services.AddHostedService<StdinWatch>();
+}
 
 var app = builder.Build();
 GatewayLog.Starting(app.Logger, app.Services.GetRequiredService<IOptions<NodeRpcSettings>>().Value.ToString());

@@ -12,6 +12,7 @@ public sealed class ConfigurationTests
         var gateway = run.Launch(ChildProcess.GatewayDll, [
             "--urls", "http://127.0.0.1:0",
             $"--SampleTestRun={run.Dir}/",
+            "--Gateway:ExitWhenStdinEnds=true",
             "--NodeRpc:Endpoints:0:Name=node-a",
             "--NodeRpc:Endpoints:0:Address=http://operator:hunter2-do-not-log@127.0.0.1:1",
             "--NodeRpc:Endpoints:1:Name=bad name",

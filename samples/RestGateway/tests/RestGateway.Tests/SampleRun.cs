@@ -56,6 +56,7 @@ public sealed class SampleRun : IDisposable
         {
             "--urls", $"http://127.0.0.1:{port}",
             "--Gateway:AllowTestHold=true",
+            "--Gateway:ExitWhenStdinEnds=true",
             // Not read by the gateway: it puts this run's directory on the command line for eng/test.sh's cleanup.
             $"--SampleTestRun={Dir}/",
         };
