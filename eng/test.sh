@@ -60,12 +60,13 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${CORDA_HA_TEST_POSTGRES:-}" ] && ! id postgres
 fi
 
 # Servers left behind by a test run that was itself killed: the fixtures name their directories corda-ha-pg-*,
-# corda-ha-rabbitmq-*, corda-ha-jolokia-* or corda-ha-grpc-* and write their test process's pid into owner.pid.
+# corda-ha-rabbitmq-*, corda-ha-jolokia-*, corda-ha-grpc-* or corda-ha-sample-* and write their test process's pid
+# into owner.pid.
 # Only directories whose owner is gone are removed, so that a second run on the same machine (a developer's, another
 # worktree's) keeps its servers.
 cleanup() {
   local dir owner
-  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-* "${TMPDIR:-/tmp}"/corda-ha-rabbitmq-* "${TMPDIR:-/tmp}"/corda-ha-jolokia-* "${TMPDIR:-/tmp}"/corda-ha-grpc-*; do
+  for dir in "${TMPDIR:-/tmp}"/corda-ha-pg-* "${TMPDIR:-/tmp}"/corda-ha-rabbitmq-* "${TMPDIR:-/tmp}"/corda-ha-jolokia-* "${TMPDIR:-/tmp}"/corda-ha-grpc-* "${TMPDIR:-/tmp}"/corda-ha-sample-*; do
     [ -d "$dir" ] || continue
     owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
     if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi
@@ -81,8 +82,21 @@ rm -rf "$results"
 dotnet build Corda.HighAvailability.sln -c Release -nologo -v:q
 dotnet pack Corda.HighAvailability.sln -c Release --no-build -nologo -v:q
 
+# The REST gateway sample (samples/RestGateway, not in the solution) builds as a consumer builds: from the packages
+# just packed into nuget/ (samples/nuget.config maps Corda.HighAvailability* to that folder only). Its own, freshly
+# emptied packages folder guarantees that an older 0.1.0 in the global NuGet cache is never used instead.
+sample_packages="$root/artifacts/sample-packages"
+rm -rf "$sample_packages"
+dotnet restore samples/RestGateway/RestGateway.slnx --packages "$sample_packages" -nologo -v:q
+for metadata in "$sample_packages"/corda.highavailability*/*/.nupkg.metadata; do
+  grep -q "\"source\": \"$root/nuget\"" "$metadata" || fail "$metadata: the sample did not get this package from $root/nuget"
+done
+dotnet build samples/RestGateway/RestGateway.slnx -c Release --no-restore -nologo -v:q
+
 status=0
 dotnet test Corda.HighAvailability.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+dotnet test samples/RestGateway/RestGateway.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
 passed=0; failed=0; skipped=0
