@@ -96,12 +96,13 @@ dotnet build samples/RestGateway/RestGateway.slnx -c Release --no-restore -nolog
 status=0
 dotnet test Corda.HighAvailability.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+# Its own results folder: trx files are named to the second, and a name shared with the main run's would overwrite it.
 dotnet test samples/RestGateway/RestGateway.slnx -c Release --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/samples" || status=$?
 
 passed=0; failed=0; skipped=0
 shopt -s nullglob
-trx_files=("$results"/*.trx)
+trx_files=("$results"/*.trx "$results"/samples/*.trx)
 [ ${#trx_files[@]} -gt 0 ] || { echo "0 passed, 1 failed, 0 skipped"; echo "error: no test results were written" >&2; exit 1; }
 for trx in "${trx_files[@]}"; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)

@@ -193,7 +193,7 @@ public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConne
         await _stop.CancelAsync().ConfigureAwait(false);
         await _supervisor.ConfigureAwait(false);
         var live = _live;
-        PublishClosed("The application closed the connection.", null);
+        PublishClosed("The application closed the connection.", null, byApplication: true);
         if (live is not null)
         {
             live.MarkLost();
@@ -229,7 +229,7 @@ public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConne
         }
     }
 
-    private void PublishClosed(string reason, Exception? error)
+    private void PublishClosed(string reason, Exception? error, bool byApplication = false)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -243,7 +243,15 @@ public sealed partial class ResilientRpcConnection<TClient> : IResilientRpcConne
             _metrics?.ClosedWhileDisconnected(Name, now - since);
         }
 
-        RpcLog.Closed(_logger, Name, reason);
+        if (byApplication)
+        {
+            RpcLog.ClosedByApplication(_logger, Name);
+        }
+        else
+        {
+            RpcLog.Closed(_logger, Name, reason);
+        }
+
         SetState(RpcConnectionEventKind.Closed, new RpcConnectionState
         {
             Status = RpcConnectionStatus.Closed,

@@ -26,6 +26,10 @@ internal static partial class RpcLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "RPC connection '{Connection}': closed: {Reason}")]
     public static partial void Closed(ILogger logger, string connection, string reason);
 
+    // A close the application asked for (disposal, host shutdown) is routine: not an error an operator must act on.
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "RPC connection '{Connection}': closed by the application.")]
+    public static partial void ClosedByApplication(ILogger logger, string connection);
+
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "RPC connection '{Connection}': a subscription hook failed on {Endpoint}; it runs again on the next connection: {Reason}")]
     public static partial void SubscriptionFailed(ILogger logger, Exception exception, string connection, string endpoint, string reason);
 

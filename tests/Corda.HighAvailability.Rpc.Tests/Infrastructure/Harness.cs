@@ -2,6 +2,7 @@ using Corda.HighAvailability.Diagnostics;
 using Corda.HighAvailability.Rpc.Retry;
 using Corda.HighAvailability.Rpc.State;
 using Corda.HighAvailability.Rpc.Transport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Corda.HighAvailability.Rpc.Tests.Infrastructure;
@@ -11,7 +12,7 @@ public sealed class Harness : IAsyncDisposable
 {
     private readonly List<RpcConnectionEvent> _events = [];
 
-    public Harness(Action<ResilientRpcOptions>? configure = null, string[]? endpoints = null, CordaHaInstrumentation? instrumentation = null)
+    public Harness(Action<ResilientRpcOptions>? configure = null, string[]? endpoints = null, CordaHaInstrumentation? instrumentation = null, ILogger? logger = null)
     {
         Options = new ResilientRpcOptions
         {
@@ -24,7 +25,7 @@ public sealed class Harness : IAsyncDisposable
         }
 
         configure?.Invoke(Options);
-        Connection = new ResilientRpcConnection<FakeClient>("test", Transport, Options, Time, instrumentation: instrumentation);
+        Connection = new ResilientRpcConnection<FakeClient>("test", Transport, Options, Time, logger, instrumentation);
         Connection.StateChanged += (_, e) =>
         {
             lock (_events)
