@@ -4,11 +4,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 var settings = ServerSettings.Parse(args);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o => o.Protocols = HttpProtocols.Http2));
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o =>
+{
+    o.Protocols = HttpProtocols.Http2;
+    ServerTls.Apply(o, args);
+}));
 builder.Services.AddSingleton(settings);
 builder.Services.AddGrpc();
 var app = builder.Build();
 app.MapGrpcService<NodeService>();
+app.MapGrpcService<LedgerEventService>();
 await app.StartAsync();
 
 // The tests wait for this line before connecting.
