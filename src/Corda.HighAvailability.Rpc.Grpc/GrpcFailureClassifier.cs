@@ -18,7 +18,9 @@ internal static class GrpcFailureClassifier
             ObjectDisposedException => RpcFailureKind.ConnectionLostBeforeSend,
             // A failed TLS handshake: no HTTP request is written before it completes.
             AuthenticationException => RpcFailureKind.ConnectionLostBeforeSend,
-            RpcException { StatusCode: StatusCode.Unavailable } e => CouldNotConnect(e) ? RpcFailureKind.ConnectionLostBeforeSend : RpcFailureKind.ConnectionLostAfterSend,
+            // Whatever the status (a failed TLS handshake comes as Internal), a connection never set up sent nothing.
+            RpcException e when CouldNotConnect(e) => RpcFailureKind.ConnectionLostBeforeSend,
+            RpcException { StatusCode: StatusCode.Unavailable } => RpcFailureKind.ConnectionLostAfterSend,
             // The caller's own deadline or cancellation is seen by the resilient connection through its token; a
             // Cancelled or DeadlineExceeded that the caller did not ask for may hide a request the server ran: say so.
             RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => RpcFailureKind.ConnectionLostAfterSend,
