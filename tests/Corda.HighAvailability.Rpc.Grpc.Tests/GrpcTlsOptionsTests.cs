@@ -58,6 +58,26 @@ public sealed class GrpcTlsOptionsTests
     }
 
     [Fact]
+    public async Task The_di_registration_refuses_TLS_settings_with_an_http_endpoint_at_start()
+    {
+        using var client = TestCertificates.Client(Ca, "gateway");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCordaHa(ha => ha.AddGrpcResilientRpc(
+            "node",
+            invoker => new NodeClient(invoker),
+            o =>
+            {
+                o.Endpoints.Add(new RpcEndpoint("node-a", new Uri("https://127.0.0.1:1")));
+                o.Endpoints.Add(new RpcEndpoint("node-b", new Uri("http://127.0.0.1:2")));
+            },
+            t => t.ClientCertificate = client));
+        using var host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("RPC connection 'node': ResilientRpcOptions.Endpoints 'node-b' is http://", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("node-a", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TLS_settings_with_an_http_endpoint_fail_the_connect_attempt_saying_so()
     {
         var options = new GrpcRpcTransportOptions();
