@@ -150,9 +150,9 @@ public sealed class GrpcTlsTests(ITestOutputHelper output)
         server.Kill();
         await Eventually.True(() => connection.State.Status is RpcConnectionStatus.Reconnecting or RpcConnectionStatus.Disconnected, "the loss seen");
 
-        // The same CA issues the restarted server a new certificate.
+        // The same CA issues the restarted server a new certificate (as a PFX file this time).
         using var rotated = TestCertificates.Server(Ca, "localhost");
-        ServerTlsFiles.Use(server, rotated, clientCa: ClientCa);
+        ServerTlsFiles.Use(server, rotated, clientCa: ClientCa, pfxPassword: "rotated-" + Guid.NewGuid().ToString("N"));
         var restarted = Stopwatch.StartNew();
         await server.StartAsync();
         await Eventually.True(() => connection.State.Status == RpcConnectionStatus.Connected, "reconnected over TLS");
