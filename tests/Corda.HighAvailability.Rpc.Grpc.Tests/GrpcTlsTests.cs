@@ -147,7 +147,13 @@ public sealed class GrpcTlsTests(ITestOutputHelper output)
         await connection.ConnectAsync();
         Assert.Equal("node-a:before", await connection.InvokeAsync((c, ctx) => c.EchoAsync("before", ctx.CancellationToken)));
 
+        // A non-idempotent call the server has executed and holds when it is killed.
+        var inFlight = connection.InvokeAsync((c, ctx) => c.ExecuteAsync(ctx.RequestId, 60_000, ctx.CancellationToken));
+        await Eventually.True(() => File.Exists(server.LedgerPath) && File.ReadAllText(server.LedgerPath).Length > 0, "the call executed by the server");
         server.Kill();
+        var lost = await Assert.ThrowsAsync<RpcConnectionLostException>(() => inFlight.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(lost.MayHaveReachedServer);
+        Assert.Equal(1, GrpcServerProcess.Executions(server.LedgerPath, lost.RequestId));
         await Eventually.True(() => connection.State.Status is RpcConnectionStatus.Reconnecting or RpcConnectionStatus.Disconnected, "the loss seen");
 
         // The same CA issues the restarted server a new certificate (as a PFX file this time).
