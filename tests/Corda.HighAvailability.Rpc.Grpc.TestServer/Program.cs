@@ -1,6 +1,11 @@
 using Corda.HighAvailability.Rpc.Grpc.TestServer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+if (DefaultTrustClient.IsRequested(args))
+{
+    Environment.Exit(await DefaultTrustClient.RunAsync(args));
+}
+
 var settings = ServerSettings.Parse(args);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();

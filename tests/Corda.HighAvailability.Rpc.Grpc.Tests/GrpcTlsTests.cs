@@ -82,6 +82,58 @@ public sealed class GrpcTlsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task With_no_TLS_setting_an_https_endpoint_is_trusted_through_the_system_trust_store()
+    {
+        using var server = new GrpcServerProcess("node-a");
+        ServerTlsFiles.Use(server, TestCertificates.Server(Ca, "localhost"));
+        await server.StartAsync();
+
+        // A client process whose system trust store (OpenSSL's, which .NET reads on Linux) is the test CA alone; the
+        // machine's store is left alone. The control: the same client with the machine's store refuses the server.
+        var bundle = TestCertificates.WritePem(server.Dir, "system-roots.pem", Ca);
+        var emptyDir = Directory.CreateDirectory(Path.Combine(server.Dir, "no-certs")).FullName;
+        var (trustedExit, trustedOutput) = await RunDefaultTrustClientAsync(server.TlsAddress, new() { ["SSL_CERT_FILE"] = bundle, ["SSL_CERT_DIR"] = emptyDir });
+        output.WriteLine(trustedOutput);
+        Assert.Equal(0, trustedExit);
+        Assert.Equal("node-a:default-trust", trustedOutput.Trim());
+
+        var (machineExit, machineOutput) = await RunDefaultTrustClientAsync(server.TlsAddress, []);
+        output.WriteLine(machineOutput);
+        Assert.Equal(1, machineExit);
+        Assert.Contains("TLS handshake", machineOutput, StringComparison.Ordinal);
+        Assert.Contains("system trust store", machineOutput, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunDefaultTrustClientAsync(Uri address, Dictionary<string, string> environment)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var info = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Corda.HighAvailability.Rpc.Grpc.TestServer.dll"));
+        info.ArgumentList.Add("--default-trust-client");
+        info.ArgumentList.Add(address.ToString());
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("the client did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
     public async Task A_certificate_for_another_name_or_expired_is_refused_and_the_message_says_which()
     {
         using var server = new GrpcServerProcess("node-a");
