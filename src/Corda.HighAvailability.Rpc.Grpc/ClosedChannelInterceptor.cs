@@ -8,6 +8,7 @@ namespace Corda.HighAvailability.Rpc.Grpc;
 /// resilient connection disposes a connection as soon as it is known dead; a call still in flight then sees an
 /// <see cref="OperationCanceledException"/> the caller never asked for, which would pass through as an application
 /// outcome. As <c>Unavailable</c> it is a connection lost after send: the caller is told the request may have run.
+/// Server streams are translated too (<see cref="ClosedChannelStreamReader{T}"/>); client and duplex streams are not.
 /// </summary>
 internal sealed class ClosedChannelInterceptor(Func<bool> closedByUs) : Interceptor
 {
@@ -20,6 +21,22 @@ internal sealed class ClosedChannelInterceptor(Func<bool> closedByUs) : Intercep
         var call = continuation(request, context);
         return new AsyncUnaryCall<TResponse>(
             Translate(call.ResponseAsync, context.Options.CancellationToken),
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            call.Dispose);
+    }
+
+    /// <summary>The same for a server stream being read when its channel is disposed.</summary>
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var call = continuation(request, context);
+        return new AsyncServerStreamingCall<TResponse>(
+            new ClosedChannelStreamReader<TResponse>(call.ResponseStream, closedByUs, context.Options.CancellationToken),
             call.ResponseHeadersAsync,
             call.GetStatus,
             call.GetTrailers,

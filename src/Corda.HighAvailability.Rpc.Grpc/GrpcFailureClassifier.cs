@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Corda.HighAvailability.Rpc.Transport;
 using Grpc.Core;
 
@@ -15,7 +16,11 @@ internal static class GrpcFailureClassifier
         {
             // A call on a channel already disposed (the connection died and was closed) never left this process.
             ObjectDisposedException => RpcFailureKind.ConnectionLostBeforeSend,
-            RpcException { StatusCode: StatusCode.Unavailable } e => CouldNotConnect(e) ? RpcFailureKind.ConnectionLostBeforeSend : RpcFailureKind.ConnectionLostAfterSend,
+            // A failed TLS handshake: no HTTP request is written before it completes.
+            AuthenticationException => RpcFailureKind.ConnectionLostBeforeSend,
+            // Whatever the status (a failed TLS handshake comes as Internal), a connection never set up sent nothing.
+            RpcException e when CouldNotConnect(e) => RpcFailureKind.ConnectionLostBeforeSend,
+            RpcException { StatusCode: StatusCode.Unavailable } => RpcFailureKind.ConnectionLostAfterSend,
             // The caller's own deadline or cancellation is seen by the resilient connection through its token; a
             // Cancelled or DeadlineExceeded that the caller did not ask for may hide a request the server ran: say so.
             RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => RpcFailureKind.ConnectionLostAfterSend,
@@ -25,13 +30,14 @@ internal static class GrpcFailureClassifier
         };
     }
 
-    // Only a failure to establish the connection proves the request was never written; anything else (a reset
+    // Only a failure to establish the connection (TCP, or the TLS handshake on top of it: SocketsHttpHandler writes no
+    // request before the handshake completes) proves the request was never written; anything else (a reset
     // stream, a dropped connection mid-call, an unknown cause) may have reached the server.
     private static bool CouldNotConnect(RpcException exception)
     {
         for (var e = exception.Status.DebugException; e is not null; e = e.InnerException)
         {
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
             {
                 return true;
             }

@@ -1,6 +1,7 @@
 using Corda.HighAvailability;
 using Corda.HighAvailability.Rpc;
 using Corda.HighAvailability.Rpc.Grpc;
+using Corda.HighAvailability.Rpc.Grpc.Tls;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,9 @@ public static class GrpcResilientRpcCordaHaBuilderExtensions
     /// <param name="name">The connection's name; unique among the host's connections.</param>
     /// <param name="clientFactory">Creates the client over a channel's invoker: <c>invoker =&gt; new Node.NodeClient(invoker)</c>.</param>
     /// <param name="configure">Sets the endpoints (<c>http://</c> or <c>https://</c> addresses) and policies.</param>
-    /// <param name="configureTransport">Sets keep-alive and connect timeouts; <see langword="null"/> for the defaults.</param>
+    /// <param name="configureTransport">Sets keep-alive and connect timeouts, and TLS (trusted CAs, a client certificate for
+    /// mutual TLS); <see langword="null"/> for the defaults. With TLS settings every endpoint must be <c>https://</c>
+    /// (checked at start).</param>
     /// <returns>The builder.</returns>
     public static ICordaHaBuilder AddGrpcResilientRpc<TClient>(
         this ICordaHaBuilder builder,
@@ -39,6 +42,7 @@ public static class GrpcResilientRpcCordaHaBuilderExtensions
         }
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcRpcTransportOptions>, GrpcRpcTransportOptionsValidator>());
+        builder.Services.AddSingleton<IValidateOptions<ResilientRpcOptions>>(sp => new TlsEndpointSchemeValidator(name, sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>()));
         return builder.AddResilientRpc(
             name,
             sp => new GrpcRpcTransport<TClient>(clientFactory, sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name)),

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using Corda.HighAvailability.Rpc.Grpc.Tls;
 using Corda.HighAvailability.Rpc.Transport;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -8,7 +9,8 @@ namespace Corda.HighAvailability.Rpc.Grpc;
 /// <summary>
 /// The gRPC transport of <see cref="ResilientRpcConnection{TClient}"/>: each physical connection is its own
 /// <see cref="GrpcChannel"/> (HTTP/2 over <see cref="SocketsHttpHandler"/> with keep-alive pings), connected before
-/// use, and reported dead as soon as the channel leaves the Ready state.
+/// use (for <c>https://</c>, through the TLS handshake: see <see cref="GrpcRpcTransportOptions"/> for trust and client
+/// certificates), and reported dead as soon as the channel leaves the Ready state.
 /// </summary>
 /// <typeparam name="TClient">The client calls are made on, for example a generated <c>Node.NodeClient</c>.</typeparam>
 public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
@@ -41,7 +43,15 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var address = endpoint.Address ?? throw new ArgumentException($"Endpoint '{endpoint.Name}' has no address.", nameof(endpoint));
-        var channel = GrpcChannel.ForAddress(address, ChannelOptions());
+        var tls = string.Equals(address.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+        if (!tls && _options.HasTlsSettings)
+        {
+            throw new InvalidOperationException(
+                $"Endpoint {endpoint} is not https://, but GrpcRpcTransportOptions has TLS settings (ClientCertificate, TrustedCertificateAuthorities, ServerCertificateValidation or ConfigureSsl): they would be ignored. Use an https:// address.");
+        }
+
+        var observer = tls ? new TlsHandshakeObserver(address.IdnHost, _options) : null;
+        var channel = GrpcChannel.ForAddress(address, ChannelOptions(observer));
         try
         {
             // Connects now, so that a dead endpoint fails here and not at the first call. The channel itself would
@@ -61,6 +71,11 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
                 state = channel.State;
             }
 
+            if (observer is not null)
+            {
+                await HandshakeCall.RunAsync(channel, endpoint, observer, cancellationToken).ConfigureAwait(false);
+            }
+
             return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory);
         }
         catch
@@ -73,7 +88,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
     /// <inheritdoc />
     public RpcFailureKind Classify(Exception exception) => GrpcFailureClassifier.Classify(exception);
 
-    private GrpcChannelOptions ChannelOptions()
+    private GrpcChannelOptions ChannelOptions(TlsHandshakeObserver? observer)
     {
         var handler = new SocketsHttpHandler
         {
@@ -83,6 +98,11 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
             ConnectTimeout = _options.ConnectTimeout,
             EnableMultipleHttp2Connections = true,
         };
+        if (observer is not null)
+        {
+            handler.SslOptions = TlsClientOptionsFactory.Create(_options, observer);
+        }
+
         var channelOptions = new GrpcChannelOptions
         {
             HttpHandler = handler,

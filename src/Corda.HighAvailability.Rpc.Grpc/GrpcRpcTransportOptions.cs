@@ -1,6 +1,17 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
 namespace Corda.HighAvailability.Rpc.Grpc;
 
 /// <summary>How <see cref="GrpcRpcTransport{TClient}"/> builds each channel.</summary>
+/// <remarks>
+/// TLS: <c>https://</c> endpoints are checked against the operating system's trust store by default. For a private PKI
+/// (the usual gateway to node-side RPC proxy link), set <see cref="TrustedCertificateAuthorities"/> and, for mutual
+/// TLS, <see cref="ClientCertificate"/>; for anything else (pinning, protocols, cipher suites, revocation, a client
+/// certificate chain, a certificate re-read from disk for each connection) use <see cref="ServerCertificateValidation"/>
+/// or <see cref="ConfigureSsl"/>. The TLS settings apply to <c>https://</c> endpoints only. Private keys are never
+/// logged nor put in messages: certificates are named by subject and thumbprint.
+/// </remarks>
 public sealed class GrpcRpcTransportOptions
 {
     /// <summary>The longest accepted interval or timeout: one hour.</summary>
@@ -20,4 +31,36 @@ public sealed class GrpcRpcTransportOptions
 
     /// <summary>The largest message the client accepts, in bytes; <see langword="null"/> for gRPC's default (4 MB).</summary>
     public int? MaxReceiveMessageSize { get; set; }
+
+    /// <summary>
+    /// The client certificate presented for mutual TLS, with its private key; default none. It is sent whenever the
+    /// server asks for one. It must be valid now (checked at start, naming this option).
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>
+    /// The certificate authorities the server's certificate must chain to, <em>instead of</em> the operating system's
+    /// trust store (a private CA is not in any system store, and a link to a node should not trust every public CA).
+    /// Empty (the default): the system store. The server's name and the dates are checked either way.
+    /// </summary>
+    public X509Certificate2Collection TrustedCertificateAuthorities { get; } = [];
+
+    /// <summary>
+    /// Decides whether the server's certificate is accepted, replacing the default decision (accept only without
+    /// <see cref="SslPolicyErrors"/>); it gets the errors the platform found. For pinning or custom checks. Not together
+    /// with <see cref="TrustedCertificateAuthorities"/>. Default none.
+    /// </summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
+
+    /// <summary>
+    /// Adjusts the TLS client options of each new connection, after the settings above are applied: protocols,
+    /// cipher suites, revocation checks, a <see cref="SslClientAuthenticationOptions.ClientCertificateContext"/> with
+    /// intermediates, or a certificate loaded afresh (so that rotated files are used from the next connection on).
+    /// Runs once per connection attempt to an <c>https://</c> endpoint. Default none.
+    /// </summary>
+    public Action<SslClientAuthenticationOptions>? ConfigureSsl { get; set; }
+
+    /// <summary>Whether any TLS setting is made (they need <c>https://</c> endpoints).</summary>
+    internal bool HasTlsSettings =>
+        ClientCertificate is not null || TrustedCertificateAuthorities.Count > 0 || ServerCertificateValidation is not null || ConfigureSsl is not null;
 }

@@ -1,14 +1,24 @@
 using Corda.HighAvailability.Rpc.Grpc.TestServer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+if (DefaultTrustClient.IsRequested(args))
+{
+    Environment.Exit(await DefaultTrustClient.RunAsync(args));
+}
+
 var settings = ServerSettings.Parse(args);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o => o.Protocols = HttpProtocols.Http2));
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o =>
+{
+    o.Protocols = HttpProtocols.Http2;
+    ServerTls.Apply(o, args);
+}));
 builder.Services.AddSingleton(settings);
 builder.Services.AddGrpc();
 var app = builder.Build();
 app.MapGrpcService<NodeService>();
+app.MapGrpcService<LedgerEventService>();
 await app.StartAsync();
 
 // The tests wait for this line before connecting.

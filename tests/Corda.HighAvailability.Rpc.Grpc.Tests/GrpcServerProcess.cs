@@ -31,6 +31,15 @@ public sealed class GrpcServerProcess : IDisposable
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The https address, by the name the test certificates are issued for.</summary>
+    public Uri TlsAddress => new($"https://localhost:{Port}");
+
+    /// <summary>This server's temp dir (certificate files go here).</summary>
+    public string Dir => _dir;
+
+    /// <summary>More command-line arguments for the next start (for example the TLS ones, see the TestServer's ServerTls).</summary>
+    public List<string> ExtraArguments { get; } = [];
+
     public string LedgerPath { get; }
 
     /// <summary>How many times <paramref name="requestId"/> was executed, by any server sharing this ledger.</summary>
@@ -41,7 +50,7 @@ public sealed class GrpcServerProcess : IDisposable
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var info = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { DllPath, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger", ledgerPath ?? LedgerPath, "--name", Name })
+        foreach (var a in new[] { DllPath, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger", ledgerPath ?? LedgerPath, "--name", Name }.Concat(ExtraArguments))
         {
             info.ArgumentList.Add(a);
         }

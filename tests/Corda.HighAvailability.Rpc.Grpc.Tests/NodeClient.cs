@@ -4,7 +4,7 @@ using Grpc.Core;
 namespace Corda.HighAvailability.Rpc.Grpc.Tests;
 
 /// <summary>A hand-written gRPC client of the test service, as a generated client would be.</summary>
-public sealed class NodeClient(CallInvoker invoker)
+public sealed partial class NodeClient(CallInvoker invoker)
 {
     public async Task<string> EchoAsync(string text, CancellationToken cancellationToken = default) =>
         await invoker.AsyncUnaryCall(NodeMethods.Echo, null, new CallOptions(cancellationToken: cancellationToken), text);
