@@ -3,6 +3,7 @@ using Corda.HighAvailability.Rpc;
 using Corda.HighAvailability.Rpc.Grpc;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,10 @@ public static class GrpcResilientRpcCordaHaBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcRpcTransportOptions>, GrpcRpcTransportOptionsValidator>());
         return builder.AddResilientRpc(
             name,
-            sp => new GrpcRpcTransport<TClient>(clientFactory, sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name)),
+            sp => new GrpcRpcTransport<TClient>(
+                clientFactory,
+                sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name),
+                logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Corda.HighAvailability.Rpc.Grpc")),
             configure);
     }
 }

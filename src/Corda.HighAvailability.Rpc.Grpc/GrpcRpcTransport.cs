@@ -2,13 +2,16 @@ using System.Net.Http;
 using Corda.HighAvailability.Rpc.Transport;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Corda.HighAvailability.Rpc.Grpc;
 
 /// <summary>
 /// The gRPC transport of <see cref="ResilientRpcConnection{TClient}"/>: each physical connection is its own
 /// <see cref="GrpcChannel"/> (HTTP/2 over <see cref="SocketsHttpHandler"/> with keep-alive pings), connected before
-/// use, and reported dead as soon as the channel leaves the Ready state.
+/// use, and reported dead as soon as the channel leaves the Ready state or, where the server offers the standard
+/// health service, as soon as its watch of that service fails, ends or reports anything but SERVING.
 /// </summary>
 /// <typeparam name="TClient">The client calls are made on, for example a generated <c>Node.NodeClient</c>.</typeparam>
 public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
@@ -16,12 +19,14 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
     private readonly Func<CallInvoker, TClient> _clientFactory;
     private readonly GrpcRpcTransportOptions _options;
     private readonly Action<GrpcChannelOptions>? _configureChannel;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="clientFactory">Creates the client over a channel's invoker, for example <c>invoker =&gt; new Node.NodeClient(invoker)</c>.</param>
     /// <param name="options">The channel settings; <see langword="null"/> for the defaults. Validated here.</param>
     /// <param name="configureChannel">Adjusts each channel's options (credentials, message sizes, interceptors), after this transport has set its own.</param>
-    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null)
+    /// <param name="logger">Logs what the transport decides by itself (a server without the health service); <see langword="null"/> for none.</param>
+    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(clientFactory);
         options ??= new GrpcRpcTransportOptions();
@@ -34,6 +39,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
         _clientFactory = clientFactory;
         _options = options;
         _configureChannel = configureChannel;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -61,7 +67,12 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
                 state = channel.State;
             }
 
-            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory);
+            // The socket is connected; with the health watch, the attempt completes only once the server says SERVING
+            // (bounded by the resilient connection's ConnectTimeout, through the token).
+            var health = _options.HealthWatch == GrpcHealthWatchMode.Off
+                ? null
+                : await GrpcHealthWatch.StartAsync(channel, endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory, health);
         }
         catch
         {

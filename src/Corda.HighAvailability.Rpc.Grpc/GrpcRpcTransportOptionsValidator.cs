@@ -18,6 +18,16 @@ public sealed class GrpcRpcTransportOptionsValidator : IValidateOptions<GrpcRpcT
             failures.Add($"{nameof(GrpcRpcTransportOptions)}.{nameof(GrpcRpcTransportOptions.MaxReceiveMessageSize)} must be positive or null, not {options.MaxReceiveMessageSize}.");
         }
 
+        if (!Enum.IsDefined(options.HealthWatch))
+        {
+            failures.Add($"{nameof(GrpcRpcTransportOptions)}.{nameof(GrpcRpcTransportOptions.HealthWatch)} must be Off, WhenAvailable or Required, not {options.HealthWatch}.");
+        }
+
+        if (options.HealthService is null)
+        {
+            failures.Add($"{nameof(GrpcRpcTransportOptions)}.{nameof(GrpcRpcTransportOptions.HealthService)} must not be null (the empty string is the server's overall health).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
