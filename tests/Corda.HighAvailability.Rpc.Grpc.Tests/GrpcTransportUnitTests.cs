@@ -87,6 +87,9 @@ public sealed class GrpcTransportUnitTests
         Assert.Contains("GrpcRpcTransportOptions.KeepAlivePingDelay must be positive", error.Message, StringComparison.Ordinal);
         Assert.Contains("GrpcRpcTransportOptions.MaxReceiveMessageSize must be positive", error.Message, StringComparison.Ordinal);
         Assert.True(new GrpcRpcTransportOptionsValidator().Validate(null, new GrpcRpcTransportOptions()).Succeeded);
+        var health = new GrpcRpcTransportOptionsValidator().Validate(null, new GrpcRpcTransportOptions { HealthWatch = (GrpcHealthWatchMode)7, HealthService = null! });
+        Assert.Contains("GrpcRpcTransportOptions.HealthWatch must be Off, WhenAvailable or Required, not 7", health.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("GrpcRpcTransportOptions.HealthService must not be null", health.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
