@@ -93,6 +93,12 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             ConnectTimeout = _options.ConnectTimeout,
             EnableMultipleHttp2Connections = true,
+
+            // The handler would close an HTTP/2 connection without streams after a minute (its default), which the
+            // channel reports as leaving Ready: a live server's connection lost for nothing, every idle minute, on a
+            // server without the health service (whose open stream otherwise keeps the connection busy). A dead
+            // connection is found by the keep-alive pings instead.
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
         var channelOptions = new GrpcChannelOptions
         {

@@ -114,6 +114,14 @@ public sealed class GrpcHealthWatchTests(ITestOutputHelper output)
         {
             Assert.Equal("plain:y", await connection.Client.EchoAsync("y"));
         }
+
+        // Without the watch, the loss of an idle connection (no call made) is still found, by the channel's own
+        // socket check: slower (Grpc.Net.Client checks such a socket every 5 s).
+        await using var idle = await lenient.ConnectAsync(endpoint, CancellationToken.None);
+        var killed = Stopwatch.StartNew();
+        plain.Kill();
+        Assert.NotNull(await idle.Closed.WaitAsync(TimeSpan.FromSeconds(30)));
+        output.WriteLine($"no health service: SIGKILL -> Closed on an idle connection: {killed.Elapsed.TotalMilliseconds:0} ms");
     }
 
     [Fact]
