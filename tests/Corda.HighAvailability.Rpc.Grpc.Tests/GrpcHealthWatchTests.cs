@@ -98,12 +98,17 @@ public sealed class GrpcHealthWatchTests(ITestOutputHelper output)
         await plain.StartAsync();
         var endpoint = new RpcEndpoint("plain", plain.Address);
 
-        var lenient = new GrpcRpcTransport<NodeClient>(i => new NodeClient(i));
+        var log = new ListLogger();
+        var lenient = new GrpcRpcTransport<NodeClient>(i => new NodeClient(i), logger: log);
         await using (var connection = await lenient.ConnectAsync(endpoint, CancellationToken.None))
         {
             Assert.Equal("plain:x", await connection.Client.EchoAsync("x"));
             Assert.False(connection.Closed.IsCompleted);
         }
+
+        var missing = Assert.Single(log.Entries);
+        Assert.Equal(4100, missing.Id.Id);
+        Assert.Contains("does not offer the gRPC health service (Unimplemented)", missing.Message, StringComparison.Ordinal);
 
         var strict = new GrpcRpcTransport<NodeClient>(i => new NodeClient(i), new GrpcRpcTransportOptions { HealthWatch = GrpcHealthWatchMode.Required });
         var refused = await Assert.ThrowsAsync<IOException>(() => strict.ConnectAsync(endpoint, CancellationToken.None).AsTask());
@@ -115,8 +120,8 @@ public sealed class GrpcHealthWatchTests(ITestOutputHelper output)
             Assert.Equal("plain:y", await connection.Client.EchoAsync("y"));
         }
 
-        // Without the watch, the loss of an idle connection (no call made) is still found, by the channel's own
-        // socket check: slower (Grpc.Net.Client checks such a socket every 5 s).
+        // Without the watch, the loss of an idle connection (no call made) is still found, from the channel's state:
+        // the probe for the health service opened the HTTP/2 connection, whose end the channel sees.
         await using var idle = await lenient.ConnectAsync(endpoint, CancellationToken.None);
         var killed = Stopwatch.StartNew();
         plain.Kill();
