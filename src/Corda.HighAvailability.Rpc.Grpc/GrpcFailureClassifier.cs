@@ -24,10 +24,27 @@ internal static class GrpcFailureClassifier
             // The caller's own deadline or cancellation is seen by the resilient connection through its token; a
             // Cancelled or DeadlineExceeded that the caller did not ask for may hide a request the server ran: say so.
             RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => RpcFailureKind.ConnectionLostAfterSend,
+            // Grpc.Net.Client reports a transport failure of a call in flight (an HTTP/2 keep-alive ping left
+            // unanswered by a silent host, a protocol error) as Internal with the HTTP exception as its debug
+            // exception; a server's own Internal status has none.
+            RpcException { StatusCode: StatusCode.Internal } e when FailedInTransport(e) => CouldNotConnect(e) ? RpcFailureKind.ConnectionLostBeforeSend : RpcFailureKind.ConnectionLostAfterSend,
             RpcException => RpcFailureKind.NotConnectionFailure,
             HttpRequestException or IOException => RpcFailureKind.ConnectionLostAfterSend,
             _ => RpcFailureKind.NotConnectionFailure,
         };
+    }
+
+    private static bool FailedInTransport(RpcException exception)
+    {
+        for (var e = exception.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or IOException or SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Only a failure to establish the connection (TCP, or the TLS handshake on top of it: SocketsHttpHandler writes no

@@ -4,6 +4,7 @@ using Corda.HighAvailability.Rpc.Grpc;
 using Corda.HighAvailability.Rpc.Grpc.Tls;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,10 @@ public static class GrpcResilientRpcCordaHaBuilderExtensions
         builder.Services.AddSingleton<IValidateOptions<ResilientRpcOptions>>(sp => new TlsEndpointSchemeValidator(name, sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>()));
         return builder.AddResilientRpc(
             name,
-            sp => new GrpcRpcTransport<TClient>(clientFactory, sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name)),
+            sp => new GrpcRpcTransport<TClient>(
+                clientFactory,
+                sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name),
+                logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Corda.HighAvailability.Rpc.Grpc")),
             configure);
     }
 }

@@ -3,6 +3,8 @@ using Corda.HighAvailability.Rpc.Grpc.Tls;
 using Corda.HighAvailability.Rpc.Transport;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Corda.HighAvailability.Rpc.Grpc;
 
@@ -10,7 +12,8 @@ namespace Corda.HighAvailability.Rpc.Grpc;
 /// The gRPC transport of <see cref="ResilientRpcConnection{TClient}"/>: each physical connection is its own
 /// <see cref="GrpcChannel"/> (HTTP/2 over <see cref="SocketsHttpHandler"/> with keep-alive pings), connected before
 /// use (for <c>https://</c>, through the TLS handshake: see <see cref="GrpcRpcTransportOptions"/> for trust and client
-/// certificates), and reported dead as soon as the channel leaves the Ready state.
+/// certificates), and reported dead as soon as the channel leaves the Ready state or, where the server offers the
+/// standard health service, as soon as its watch of that service fails, ends or reports anything but SERVING.
 /// </summary>
 /// <typeparam name="TClient">The client calls are made on, for example a generated <c>Node.NodeClient</c>.</typeparam>
 public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
@@ -18,12 +21,14 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
     private readonly Func<CallInvoker, TClient> _clientFactory;
     private readonly GrpcRpcTransportOptions _options;
     private readonly Action<GrpcChannelOptions>? _configureChannel;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="clientFactory">Creates the client over a channel's invoker, for example <c>invoker =&gt; new Node.NodeClient(invoker)</c>.</param>
     /// <param name="options">The channel settings; <see langword="null"/> for the defaults. Validated here.</param>
     /// <param name="configureChannel">Adjusts each channel's options (credentials, message sizes, interceptors), after this transport has set its own.</param>
-    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null)
+    /// <param name="logger">Logs what the transport decides by itself (a server without the health service); <see langword="null"/> for none.</param>
+    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(clientFactory);
         options ??= new GrpcRpcTransportOptions();
@@ -36,6 +41,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
         _clientFactory = clientFactory;
         _options = options;
         _configureChannel = configureChannel;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -76,7 +82,12 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
                 await HandshakeCall.RunAsync(channel, endpoint, observer, cancellationToken).ConfigureAwait(false);
             }
 
-            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory);
+            // The socket is connected (and TLS set up); with the health watch, the attempt completes only once the
+            // server says SERVING (bounded by the resilient connection's ConnectTimeout, through the token).
+            var health = _options.HealthWatch == GrpcHealthWatchMode.Off
+                ? null
+                : await GrpcHealthWatch.StartAsync(channel, endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+            return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory, health);
         }
         catch
         {
@@ -97,6 +108,12 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             ConnectTimeout = _options.ConnectTimeout,
             EnableMultipleHttp2Connections = true,
+
+            // The handler would close an HTTP/2 connection without streams after a minute (its default), which the
+            // channel reports as leaving Ready: a live server's connection lost for nothing, every idle minute, on a
+            // server without the health service (whose open stream otherwise keeps the connection busy). A dead
+            // connection is found by the keep-alive pings instead.
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
         if (observer is not null)
         {

@@ -5,20 +5,29 @@ using Grpc.Net.Client;
 
 namespace Corda.HighAvailability.Rpc.Grpc;
 
-/// <summary>One <see cref="GrpcChannel"/> as a physical connection: dead once the channel leaves Ready.</summary>
+/// <summary>
+/// One <see cref="GrpcChannel"/> as a physical connection: dead once the channel leaves Ready, or once its health
+/// watch (when there is one) fails, ends or reports anything but SERVING.
+/// </summary>
 internal sealed class GrpcRpcTransportConnection<TClient> : IRpcTransportConnection<TClient>
 {
     private readonly GrpcChannel _channel;
+    private readonly GrpcHealthWatch? _health;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private volatile bool _disposed;
 
-    public GrpcRpcTransportConnection(GrpcChannel channel, Func<CallInvoker, TClient> clientFactory)
+    public GrpcRpcTransportConnection(GrpcChannel channel, Func<CallInvoker, TClient> clientFactory, GrpcHealthWatch? health)
     {
         _channel = channel;
+        _health = health;
         Client = clientFactory(channel.Intercept(new ClosedChannelInterceptor(() => _disposed)));
         _ = WatchAsync();
+        if (health is not null)
+        {
+            _ = WatchHealthAsync(health);
+        }
     }
 
     public TClient Client { get; }
@@ -30,9 +39,16 @@ internal sealed class GrpcRpcTransportConnection<TClient> : IRpcTransportConnect
         _disposed = true;
         _closed.TrySetResult(null);
         _stop.Cancel();
+        _health?.Dispose();
         _channel.Dispose();
         _stop.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task WatchHealthAsync(GrpcHealthWatch health)
+    {
+        var reason = await health.Lost.ConfigureAwait(false);
+        _closed.TrySetResult(_disposed ? null : reason);
     }
 
     // A channel re-connects by itself (Idle, Connecting, Ready again): the resilient connection must hear of the loss

@@ -63,4 +63,19 @@ public sealed class GrpcRpcTransportOptions
     /// <summary>Whether any TLS setting is made (they need <c>https://</c> endpoints).</summary>
     internal bool HasTlsSettings =>
         ClientCertificate is not null || TrustedCertificateAuthorities.Count > 0 || ServerCertificateValidation is not null || ConfigureSsl is not null;
+    /// Whether each connection watches the server's standard health service (<c>grpc.health.v1.Health/Watch</c>, a
+    /// server stream held open for the connection's life). With the watch, a connect attempt completes only once the
+    /// service reports <c>SERVING</c> (a server reporting anything else is left for the next endpoint), and the
+    /// connection is lost as soon as the stream fails or ends (a killed server: at once; a silent host: after the
+    /// keep-alive ping's delay and timeout, since the stream keeps the HTTP/2 connection that pings run on open) or
+    /// the service reports <c>NOT_SERVING</c> or <c>SERVICE_UNKNOWN</c>. Default
+    /// <see cref="GrpcHealthWatchMode.WhenAvailable"/>: servers without the health service keep working, without the watch.
+    /// </summary>
+    public GrpcHealthWatchMode HealthWatch { get; set; } = GrpcHealthWatchMode.WhenAvailable;
+
+    /// <summary>
+    /// The service name the watch asks about; the empty string (default) is the server's overall health, by the
+    /// health protocol's convention.
+    /// </summary>
+    public string HealthService { get; set; } = string.Empty;
 }

@@ -41,6 +41,16 @@ public sealed class GrpcRpcTransportOptionsValidator : IValidateOptions<GrpcRpcT
         }
 
         CheckTls(failures, options);
+        if (!Enum.IsDefined(options.HealthWatch))
+        {
+            failures.Add($"{Prefix}{nameof(GrpcRpcTransportOptions.HealthWatch)} must be Off, WhenAvailable or Required, not {options.HealthWatch}.");
+        }
+
+        if (options.HealthService is null)
+        {
+            failures.Add($"{Prefix}{nameof(GrpcRpcTransportOptions.HealthService)} must not be null (the empty string is the server's overall health).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -16,9 +16,11 @@ builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(settings.Port, o =>
 }));
 builder.Services.AddSingleton(settings);
 builder.Services.AddGrpc();
+builder.Services.AddTestHealth(args);
 var app = builder.Build();
 app.MapGrpcService<NodeService>();
 app.MapGrpcService<LedgerEventService>();
+app.MapTestHealth();
 await app.StartAsync();
 
 // The tests wait for this line before connecting.
@@ -27,8 +29,9 @@ Console.WriteLine("listening");
 // The test process holds this server's stdin: when it dies (even killed), stdin ends and so does this server.
 _ = Task.Run(async () =>
 {
-    while (await Console.In.ReadLineAsync() is not null)
+    while (await Console.In.ReadLineAsync() is { } command)
     {
+        TestHealth.Run(app.Services, command);
     }
 
     app.Lifetime.StopApplication();

@@ -95,7 +95,7 @@ public sealed class GrpcReconnectionTests(ITestOutputHelper output)
         await connection.ConnectAsync();
         Assert.Equal("node-a", connection.State.Endpoint!.Name);
 
-        // No call in flight: only the channel's own state can tell that the server died.
+        // No call in flight: the health watch's stream (or, on a server without it, the channel's own state) tells that the server died.
         var killed = Stopwatch.StartNew();
         active.Kill();
         await Eventually.True(() => connection.State is { Status: RpcConnectionStatus.Connected, Endpoint.Name: "node-b" }, "failed over to node-b");

@@ -14,11 +14,15 @@ public sealed class GrpcServerProcess : IDisposable
 {
     private static readonly string DllPath = Path.Combine(AppContext.BaseDirectory, "Corda.HighAvailability.Rpc.Grpc.TestServer.dll");
     private readonly string _dir;
+    private readonly bool _health;
     private Process? _process;
 
-    public GrpcServerProcess(string name)
+    /// <param name="name">The server's name, in its answers and ledger lines.</param>
+    /// <param name="health">Whether the server offers the standard health service (<c>--no-health</c> otherwise).</param>
+    public GrpcServerProcess(string name, bool health = true)
     {
         Name = name;
+        _health = health;
         Port = FreePort();
         _dir = Directory.CreateTempSubdirectory("corda-ha-grpc-").FullName;
         File.WriteAllText(Path.Combine(_dir, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -46,6 +50,24 @@ public sealed class GrpcServerProcess : IDisposable
     public static int Executions(string ledgerPath, string requestId) =>
         File.Exists(ledgerPath) ? File.ReadAllLines(ledgerPath).Count(l => l.EndsWith(" " + requestId, StringComparison.Ordinal)) : 0;
 
+    /// <summary>How many times <paramref name="requestId"/> was answered without running again (the server de-duplicates by request id).</summary>
+    public static int Deduplications(string ledgerPath, string requestId) =>
+        File.Exists(ledgerPath) ? File.ReadAllLines(ledgerPath).Count(l => l.EndsWith(" " + requestId + " deduplicated", StringComparison.Ordinal)) : 0;
+
+    /// <summary>Sets the health service's overall status: SERVING, NOT_SERVING or SERVICE_UNKNOWN (a stdin command).</summary>
+    public void SetHealth(string status)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} is not running");
+        process.StandardInput.WriteLine($"health {status}");
+        process.StandardInput.Flush();
+    }
+
+    /// <summary>SIGSTOP: the process holds its sockets open and answers nothing, as a hung or cut-off host.</summary>
+    public void Freeze() => Assert.True(Signal("STOP"), $"SIGSTOP of {Name} failed");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Assert.True(Signal("CONT"), $"SIGCONT of {Name} failed");
+
     public async Task StartAsync(string? ledgerPath = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -53,6 +75,11 @@ public sealed class GrpcServerProcess : IDisposable
         foreach (var a in new[] { DllPath, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger", ledgerPath ?? LedgerPath, "--name", Name }.Concat(ExtraArguments))
         {
             info.ArgumentList.Add(a);
+        }
+
+        if (!_health)
+        {
+            info.ArgumentList.Add("--no-health");
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("the gRPC test server did not start");
@@ -72,6 +99,9 @@ public sealed class GrpcServerProcess : IDisposable
     {
         if (_process is { } p)
         {
+            // A stopped process dies of SIGKILL too; SIGCONT first anyway, so that nothing is left stopped.
+            Signal("CONT");
+
             p.Kill();
             p.WaitForExit(10_000);
             p.Dispose();
@@ -90,6 +120,19 @@ public sealed class GrpcServerProcess : IDisposable
         {
             // Left for eng/test.sh's cleanup of dead owners.
         }
+    }
+
+    private bool Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return false;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false, RedirectStandardError = true })
+            ?? throw new InvalidOperationException("kill did not start");
+        kill.WaitForExit(10_000);
+        return kill.ExitCode == 0;
     }
 
     private static int FreePort()

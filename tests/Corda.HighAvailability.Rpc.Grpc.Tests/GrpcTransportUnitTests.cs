@@ -81,12 +81,41 @@ public sealed class GrpcTransportUnitTests
     }
 
     [Fact]
+    public async Task A_call_in_flight_to_a_silent_host_is_cut_by_the_keep_alive_ping_and_may_have_reached_the_server()
+    {
+        using var server = new GrpcServerProcess("node-a");
+        await server.StartAsync();
+        var transport = new GrpcRpcTransport<NodeClient>(i => new NodeClient(i), new GrpcRpcTransportOptions { KeepAlivePingDelay = TimeSpan.FromSeconds(1), KeepAlivePingTimeout = TimeSpan.FromSeconds(1) });
+        await using var connection = await transport.ConnectAsync(new RpcEndpoint("node-a", server.Address), CancellationToken.None);
+        var inFlight = connection.Client.ExecuteAsync("silent", 60_000);
+        await Eventually.True(() => GrpcServerProcess.Executions(server.LedgerPath, "silent") == 1, "executed by the server");
+        server.Freeze();
+        try
+        {
+            var cut = await Assert.ThrowsAsync<RpcException>(() => inFlight.WaitAsync(TimeSpan.FromSeconds(30)));
+
+            // Grpc.Net.Client says Internal (the ping's HttpProtocolException); the server never sent that status.
+            Assert.Equal(StatusCode.Internal, cut.StatusCode);
+            Assert.Equal(RpcFailureKind.NotConnectionFailure, Transport.Classify(new RpcException(new Status(StatusCode.Internal, "a server's own error, no transport exception"))));
+            Assert.Equal(RpcFailureKind.ConnectionLostAfterSend, Transport.Classify(cut));
+            Assert.NotNull(await connection.Closed.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            server.Thaw();
+        }
+    }
+
+    [Fact]
     public void Bad_options_are_refused_naming_the_option()
     {
         var error = Assert.Throws<ArgumentException>(() => new GrpcRpcTransport<NodeClient>(i => new NodeClient(i), new GrpcRpcTransportOptions { KeepAlivePingDelay = TimeSpan.Zero, MaxReceiveMessageSize = -1 }));
         Assert.Contains("GrpcRpcTransportOptions.KeepAlivePingDelay must be positive", error.Message, StringComparison.Ordinal);
         Assert.Contains("GrpcRpcTransportOptions.MaxReceiveMessageSize must be positive", error.Message, StringComparison.Ordinal);
         Assert.True(new GrpcRpcTransportOptionsValidator().Validate(null, new GrpcRpcTransportOptions()).Succeeded);
+        var health = new GrpcRpcTransportOptionsValidator().Validate(null, new GrpcRpcTransportOptions { HealthWatch = (GrpcHealthWatchMode)7, HealthService = null! });
+        Assert.Contains("GrpcRpcTransportOptions.HealthWatch must be Off, WhenAvailable or Required, not 7", health.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("GrpcRpcTransportOptions.HealthService must not be null", health.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
