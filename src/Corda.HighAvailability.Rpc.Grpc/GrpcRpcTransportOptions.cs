@@ -63,6 +63,8 @@ public sealed class GrpcRpcTransportOptions
     /// <summary>Whether any TLS setting is made (they need <c>https://</c> endpoints).</summary>
     internal bool HasTlsSettings =>
         ClientCertificate is not null || TrustedCertificateAuthorities.Count > 0 || ServerCertificateValidation is not null || ConfigureSsl is not null;
+
+    /// <summary>
     /// Whether each connection watches the server's standard health service (<c>grpc.health.v1.Health/Watch</c>, a
     /// server stream held open for the connection's life). With the watch, a connect attempt completes only once the
     /// service reports <c>SERVING</c> (a server reporting anything else is left for the next endpoint), and the

@@ -22,6 +22,10 @@ app.MapGrpcService<NodeService>();
 app.MapGrpcService<LedgerEventService>();
 app.MapTestHealth();
 await app.StartAsync();
+if (WarmUp.IsRequested(args))
+{
+    await WarmUp.RunAsync(settings.Port);
+}
 
 // The tests wait for this line before connecting.
 Console.WriteLine("listening");
