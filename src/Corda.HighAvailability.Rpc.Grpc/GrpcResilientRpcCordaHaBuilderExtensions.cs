@@ -49,7 +49,8 @@ public static class GrpcResilientRpcCordaHaBuilderExtensions
             sp => new GrpcRpcTransport<TClient>(
                 clientFactory,
                 sp.GetRequiredService<IOptionsMonitor<GrpcRpcTransportOptions>>().Get(name),
-                logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Corda.HighAvailability.Rpc.Grpc")),
+                logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Corda.HighAvailability.Rpc.Grpc"),
+                timeProvider: sp.GetService<TimeProvider>()),
             configure);
     }
 }

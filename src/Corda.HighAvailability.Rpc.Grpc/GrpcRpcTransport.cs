@@ -22,13 +22,15 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
     private readonly GrpcRpcTransportOptions _options;
     private readonly Action<GrpcChannelOptions>? _configureChannel;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="clientFactory">Creates the client over a channel's invoker, for example <c>invoker =&gt; new Node.NodeClient(invoker)</c>.</param>
     /// <param name="options">The channel settings; <see langword="null"/> for the defaults. Validated here.</param>
     /// <param name="configureChannel">Adjusts each channel's options (credentials, message sizes, interceptors), after this transport has set its own.</param>
-    /// <param name="logger">Logs what the transport decides by itself (a server without the health service); <see langword="null"/> for none.</param>
-    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null, ILogger? logger = null)
+    /// <param name="logger">Logs what the transport decides by itself (a server without the health service, a re-opened health watch); <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock for the health watch's re-open rule; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    public GrpcRpcTransport(Func<CallInvoker, TClient> clientFactory, GrpcRpcTransportOptions? options = null, Action<GrpcChannelOptions>? configureChannel = null, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(clientFactory);
         options ??= new GrpcRpcTransportOptions();
@@ -42,6 +44,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
         _options = options;
         _configureChannel = configureChannel;
         _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -86,7 +89,7 @@ public sealed class GrpcRpcTransport<TClient> : IRpcTransport<TClient>
             // server says SERVING (bounded by the resilient connection's ConnectTimeout, through the token).
             var health = _options.HealthWatch == GrpcHealthWatchMode.Off
                 ? null
-                : await GrpcHealthWatch.StartAsync(channel, endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+                : await GrpcHealthWatch.StartAsync(channel, endpoint, _options, _logger, _time, cancellationToken).ConfigureAwait(false);
             return new GrpcRpcTransportConnection<TClient>(channel, _clientFactory, health);
         }
         catch

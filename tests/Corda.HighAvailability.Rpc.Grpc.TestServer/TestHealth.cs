@@ -6,7 +6,8 @@ namespace Corda.HighAvailability.Rpc.Grpc.TestServer;
 /// <summary>
 /// The standard gRPC health service (<c>grpc.health.v1.Health</c>), overall status "" SERVING at start, unless the
 /// server runs with <c>--no-health</c> (a server without the service). A test flips the status by writing
-/// <c>health NOT_SERVING</c> (or <c>health SERVING</c>, <c>health SERVICE_UNKNOWN</c>) to the server's stdin.
+/// <c>health NOT_SERVING</c> (or <c>health SERVING</c>, <c>health SERVICE_UNKNOWN</c>) to the server's stdin, and ends
+/// every open watch as a proxy would with <c>cut-watches</c> (see <see cref="CuttableHealthService"/>).
 /// </summary>
 public static class TestHealth
 {
@@ -27,7 +28,7 @@ public static class TestHealth
         ArgumentNullException.ThrowIfNull(app);
         if (app.Services.GetService<HealthServiceImpl>() is not null)
         {
-            app.MapGrpcService<HealthServiceImpl>();
+            app.MapGrpcService<CuttableHealthService>();
         }
 
         return app;
@@ -39,6 +40,12 @@ public static class TestHealth
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(command);
         var parts = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["cut-watches"])
+        {
+            CuttableHealthService.CutAll();
+            return;
+        }
+
         if (parts is ["health", var status] && services.GetService<HealthServiceImpl>() is { } health)
         {
             switch (status)

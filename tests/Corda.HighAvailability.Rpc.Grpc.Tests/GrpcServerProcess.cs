@@ -62,6 +62,21 @@ public sealed class GrpcServerProcess : IDisposable
         process.StandardInput.Flush();
     }
 
+    /// <summary>Ends every open health watch with Unavailable while the connection stays up, as a proxy's stream timeout does (a stdin command).</summary>
+    public void CutWatches()
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} is not running");
+        process.StandardInput.WriteLine("cut-watches");
+        process.StandardInput.Flush();
+    }
+
+    /// <summary>What the server's health service recorded: "opened" for each watch, "cut" for each one it ended.</summary>
+    public IReadOnlyList<string> WatchRecord()
+    {
+        var path = Path.Combine(Path.GetDirectoryName(LedgerPath)!, $"{Name}.watches");
+        return File.Exists(path) ? File.ReadAllLines(path) : [];
+    }
+
     /// <summary>SIGSTOP: the process holds its sockets open and answers nothing, as a hung or cut-off host.</summary>
     public void Freeze() => Assert.True(Signal("STOP"), $"SIGSTOP of {Name} failed");
 
