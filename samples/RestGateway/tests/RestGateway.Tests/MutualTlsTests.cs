@@ -68,7 +68,9 @@ public sealed class MutualTlsTests(ITestOutputHelper output)
             run.StartGatewayAsync([proxy], ["00:00:00", "00:00:01"], $"--NodeRpc:Tls:CaCertificateFile={ca.CertificateFile}"),
             run.StartGatewayAsync([proxy], ["00:00:00", "00:00:01"], TlsArgs(ca.CertificateFile, stranger)));
 
-        foreach (var gateway in gateways)
+        // What the transport infers from the server closing the connection right after the handshake (TLS 1.3).
+        string[] why = ["it probably requires a client certificate (mutual TLS), and none is configured", "it probably did not accept the client certificate (CN=gateway-stranger"];
+        foreach (var (gateway, expected) in gateways.Zip(why))
         {
             // The connection never comes up: every request is a 503 naming the TLS failure.
             var refused = await Http.UntilAsync(
@@ -80,7 +82,7 @@ public sealed class MutualTlsTests(ITestOutputHelper output)
             Assert.Equal("urn:corda-ha-sample:node-unavailable", refused.Str("type"));
             Assert.Contains("TLS handshake", refused.Str("detail"), StringComparison.Ordinal);
             Assert.Contains("TLS handshake with node-a", refused.Str("connectionReason"), StringComparison.Ordinal);
-            Assert.Contains("client certificate", refused.Str("connectionReason"), StringComparison.Ordinal);
+            Assert.Contains(expected, refused.Str("connectionReason"), StringComparison.Ordinal);
             var status = await gateway.GetAsync("/status");
             Assert.False(status.Bool("hasConnected"));
             var notReady = await gateway.GetAsync("/health/ready");
