@@ -2,8 +2,10 @@
 // What it shows: while the node is unreachable, requests get 503 + Retry-After (from the reconnect policy) and
 // problem details naming the connection's state; readiness follows the connection; it serves again as soon as the
 // connection is back; a flow start needs an Idempotency-Key, which becomes the node's flow client id, so that no
-// retry (the library's or the caller's) ever runs a flow twice.
+// retry (the library's or the caller's) ever runs a flow twice. TLS and mutual TLS to the proxies come from
+// configuration (NodeRpc:Tls), and each connection watches the proxy's standard gRPC health service.
 using Corda.HighAvailability.Rpc;
+using Corda.HighAvailability.Rpc.Grpc;
 using Corda.Samples.NodeProxy.V1;
 using Corda.Samples.RestGateway;
 using Corda.Samples.RestGateway.Http;
@@ -30,6 +32,12 @@ builder.Services.AddCordaHa(ha => ha.AddGrpcResilientRpc(
     configure: static _ => { }));
 builder.Services.AddOptions<ResilientRpcOptions>(NodeConnection.Name)
     .Configure<IOptions<NodeRpcSettings>>(static (options, settings) => settings.Value.ApplyTo(options));
+// TLS (NodeRpc:Tls): the transport's named options. The health watch keeps its default (WhenAvailable): the proxy's
+// standard gRPC health service is watched on each connection, so a killed proxy is noticed at once and a proxy that
+// reports NOT_SERVING is left for the next endpoint.
+builder.Services.AddOptions<GrpcRpcTransportOptions>(NodeConnection.Name)
+    .Configure<IOptions<NodeRpcSettings>, ILoggerFactory>(static (transport, settings, logs) =>
+        NodeTls.ApplyTo(transport, settings.Value.Tls, logs.CreateLogger("Corda.Samples.RestGateway.Tls")));
 
 builder.Services.AddHealthChecks().AddCordaRpcConnection(NodeConnection.Name, tags: [StatusRoutes.ReadyTag]);
 builder.Services.AddProblemDetails();

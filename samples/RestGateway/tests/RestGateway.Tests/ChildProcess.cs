@@ -72,6 +72,13 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"{dll} did not start"));
     }
 
+    /// <summary>Writes a line to the process's standard input.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     public async Task WaitForLineAsync(string line, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

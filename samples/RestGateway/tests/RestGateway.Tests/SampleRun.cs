@@ -39,12 +39,12 @@ public sealed class SampleRun : IDisposable
     public string[] Executions(string clientRequestId) =>
         File.Exists(LedgerPath) ? [.. File.ReadAllLines(LedgerPath).Where(l => l.Split('\t') is { Length: 4 } f && f[1] == clientRequestId)] : [];
 
-    /// <summary>A proxy on a free port, not started yet.</summary>
-    public StandInProxy NewProxy(string name) => new(this, name, FreePort());
+    /// <summary>A proxy on a free port, not started yet; with <paramref name="tls"/>, over TLS (<c>https://localhost:PORT</c>).</summary>
+    public StandInProxy NewProxy(string name, ProxyTls? tls = null) => new(this, name, FreePort(), tls);
 
-    public async Task<StandInProxy> StartProxyAsync(string name)
+    public async Task<StandInProxy> StartProxyAsync(string name, ProxyTls? tls = null)
     {
-        var proxy = NewProxy(name);
+        var proxy = NewProxy(name, tls);
         await proxy.StartAsync();
         return proxy;
     }
@@ -117,23 +117,44 @@ public sealed class SampleRun : IDisposable
     }
 }
 
+/// <summary>The stand-in's TLS listener: its certificate, and the CA whose client certificates it requires (none: no client certificate asked).</summary>
+public sealed record ProxyTls(IssuedCertificate Server, string? ClientCaFile);
+
 /// <summary>A stand-in node proxy on a fixed port: killed with SIGKILL and restarted on the same port.</summary>
-public sealed class StandInProxy(SampleRun run, string name, int port)
+public sealed class StandInProxy(SampleRun run, string name, int port, ProxyTls? tls = null)
 {
     private ChildProcess? _process;
 
     public string Name => name;
 
-    public Uri Address => new($"http://127.0.0.1:{port}");
+    // Over TLS by name: the server certificate is for localhost, as a proxy's is for its host name.
+    public Uri Address => tls is null ? new($"http://127.0.0.1:{port}") : new($"https://localhost:{port}");
+
+    /// <summary>The output of the proxy's current (last started) process.</summary>
+    public string Output => _process?.Output ?? string.Empty;
+
+    /// <summary>Sends a command line to the proxy (its stdin), e.g. <c>health not-serving</c>, and waits for its answer line.</summary>
+    public async Task CommandAsync(string command, string answer)
+    {
+        _process!.WriteLine(command);
+        await _process.WaitForLineAsync(answer, SampleRun.StartTimeout);
+    }
 
     /// <summary>Starts the proxy and returns when it prints its ready line (it listens from then on).</summary>
     public async Task StartAsync()
     {
         var environment = run.ApiKey is null ? null : new Dictionary<string, string> { ["NODE_PROXY_API_KEY"] = run.ApiKey };
-        _process = run.Launch(
-            ChildProcess.StandInDll,
-            ["--port", port.ToString(CultureInfo.InvariantCulture), "--ledger", run.LedgerPath, "--name", name],
-            environment);
+        List<string> args = ["--port", port.ToString(CultureInfo.InvariantCulture), "--ledger", run.LedgerPath, "--name", name];
+        if (tls is not null)
+        {
+            args.AddRange(["--tls-cert", tls.Server.CertificateFile, "--tls-key", tls.Server.KeyFile]);
+            if (tls.ClientCaFile is not null)
+            {
+                args.AddRange(["--client-ca", tls.ClientCaFile]);
+            }
+        }
+
+        _process = run.Launch(ChildProcess.StandInDll, args, environment);
         await _process.WaitForLineAsync("ready", SampleRun.StartTimeout);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Authentication;
 using Corda.HighAvailability.Rpc.Calls;
 using Corda.HighAvailability.Rpc.State;
 using Grpc.Core;
@@ -59,6 +60,14 @@ public sealed partial class RpcProblemExceptionHandler(IProblemDetailsService pr
                 ? $"The request was not sent: the connection to the node is {state.Status} and will not reconnect by itself."
                 : $"The request was not sent: the connection to the node is {state.Status}. Retry after the Retry-After delay.",
         };
+        if (state.LastError is AuthenticationException)
+        {
+            // The proxy is up but the handshake fails: a certificate problem that waiting will not fix, so say so.
+            problem.Detail += " The last connection attempt failed in the TLS handshake (a certificate or mutual TLS problem, see connectionReason): "
+                + "check NodeRpc:Tls and the proxy's certificates.";
+            problem.Extensions["tlsFailure"] = true;
+        }
+
         AddState(problem, state);
         problem.Extensions["unavailableReason"] = e.Reason.ToString();
         problem.Extensions["requestSent"] = false;

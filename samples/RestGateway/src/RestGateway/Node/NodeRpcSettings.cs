@@ -29,6 +29,9 @@ public sealed class NodeRpcSettings
     /// <summary>How long one connection attempt may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>TLS to the proxies: trust anchors and the client certificate for mutual TLS (PEM files).</summary>
+    public NodeTlsSettings Tls { get; } = new();
+
     /// <summary>
     /// Sent to the proxy as <c>authorization: Bearer ...</c> when set. A secret: give it by environment variable
     /// (<c>NodeRpc__ApiKey</c>) or a secret store, never in appsettings.json; it is never logged.
@@ -57,7 +60,7 @@ public sealed class NodeRpcSettings
     /// <returns>The description.</returns>
     public override string ToString() =>
         $"endpoints [{string.Join(", ", Endpoints.Select(e => $"{e.Name}={e.Address}"))}], reconnect {Reconnect}, wait for connection {WaitForConnection}, " +
-        $"API key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")}";
+        $"API key {(string.IsNullOrEmpty(ApiKey) ? "none" : "set")}, TLS {Tls}";
 }
 
 /// <summary>One endpoint: a name for logs and problem details, and the proxy's <c>http://</c> or <c>https://</c> address.</summary>

@@ -34,7 +34,13 @@ public sealed partial class NodeRpcSettingsValidator : IValidateOptions<NodeRpcS
             {
                 failures.Add($"{s}:Endpoints:{i}:Address must not carry credentials; set {s}:ApiKey instead.");
             }
+            else if (options.Tls.IsSet && uri.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add($"{s}:Endpoints:{i}:Address must be https:// when {s}:Tls is set (TLS settings would not apply to it).");
+            }
         }
+
+        ValidateTls(options.Tls, failures);
 
         var r = options.Reconnect;
         if (r.Delays.Any(d => d < TimeSpan.Zero))
@@ -76,6 +82,45 @@ public sealed partial class NodeRpcSettingsValidator : IValidateOptions<NodeRpcS
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // The files are loaded here, so that a missing file, an unreadable certificate or a key of another certificate
+    // stops the start with the setting's name, rather than failing every connection attempt later.
+    private static void ValidateTls(NodeTlsSettings tls, List<string> failures)
+    {
+        if (!string.IsNullOrEmpty(tls.CaCertificateFile))
+        {
+            Try(failures, () => TlsFiles.LoadAuthorities(NodeTls.CaCertificateFile, tls.CaCertificateFile).Count);
+        }
+
+        var hasCertificate = !string.IsNullOrEmpty(tls.ClientCertificateFile);
+        var hasKey = !string.IsNullOrEmpty(tls.ClientKeyFile);
+        if (hasCertificate != hasKey)
+        {
+            failures.Add(hasCertificate
+                ? $"{NodeTls.ClientKeyFile} must be set with {NodeTls.ClientCertificateFile} (the certificate's private key, PEM)."
+                : $"{NodeTls.ClientCertificateFile} must be set with {NodeTls.ClientKeyFile} (the key's certificate, PEM).");
+        }
+        else if (hasCertificate)
+        {
+            Try(failures, () =>
+            {
+                using var certificate = TlsFiles.LoadClientCertificate(NodeTls.ClientCertificateFile, tls.ClientCertificateFile!, NodeTls.ClientKeyFile, tls.ClientKeyFile!);
+                return 1;
+            });
+        }
+    }
+
+    private static void Try(List<string> failures, Func<int> load)
+    {
+        try
+        {
+            load();
+        }
+        catch (TlsFileException e)
+        {
+            failures.Add(e.Message);
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
