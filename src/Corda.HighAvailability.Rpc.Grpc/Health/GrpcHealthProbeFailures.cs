@@ -35,7 +35,8 @@ internal static class GrpcHealthProbeFailures
 
         if (channel.Observer?.Explain(display, e) is { } tls)
         {
-            return (tls.Message, "Tls");
+            // The transport's words, with the option names this probe has (the same settings, by the same names).
+            return (tls.Message.Replace(nameof(GrpcRpcTransportOptions) + ".", nameof(GrpcHealthProbeOptions) + ".", StringComparison.Ordinal), "Tls");
         }
 
         for (Exception? inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
