@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Corda.HighAvailability.IntegrationTests.Probe;
 
@@ -21,13 +22,35 @@ internal sealed class GrpcHealthServer : IDisposable
         _process = process;
         _dir = dir;
         Address = new Uri($"http://127.0.0.1:{port}");
+        TlsAddress = new Uri($"https://localhost:{port}");
     }
 
     public Uri Address { get; }
 
-    public static async Task<GrpcHealthServer> StartAsync()
+    /// <summary>The https address, by the name the test certificates are issued for (with <see cref="StartTlsAsync"/>).</summary>
+    public Uri TlsAddress { get; }
+
+    public static Task<GrpcHealthServer> StartAsync() => StartAsync(Directory.CreateTempSubdirectory("corda-ha-grpc-").FullName, []);
+
+    /// <summary>Serves HTTP/2 over TLS with <paramref name="certificate"/>; with <paramref name="clientCa"/>, requires a client certificate of that CA.</summary>
+    public static Task<GrpcHealthServer> StartTlsAsync(X509Certificate2 certificate, X509Certificate2? clientCa = null)
     {
         var dir = Directory.CreateTempSubdirectory("corda-ha-grpc-").FullName;
+        List<string> arguments =
+        [
+            "--tls-cert", TestCertificates.WritePem(dir, "server.pem", certificate),
+            "--tls-key", TestCertificates.WriteKeyPem(dir, "server.key", certificate),
+        ];
+        if (clientCa is not null)
+        {
+            arguments.AddRange(["--client-ca", TestCertificates.WritePem(dir, "client-ca.pem", clientCa)]);
+        }
+
+        return StartAsync(dir, arguments);
+    }
+
+    private static async Task<GrpcHealthServer> StartAsync(string dir, IEnumerable<string> extraArguments)
+    {
         await File.WriteAllTextAsync(Path.Combine(dir, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -42,7 +65,7 @@ internal sealed class GrpcHealthServer : IDisposable
                  {
                      Path.Combine(AppContext.BaseDirectory, "Corda.HighAvailability.Rpc.Grpc.TestServer.dll"),
                      "--port", port.ToString(CultureInfo.InvariantCulture), "--ledger", Path.Combine(dir, "ledger.txt"), "--name", "rpc-proxy",
-                 })
+                 }.Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }

@@ -78,6 +78,41 @@ public sealed class ProbeGrpcTests(ITestOutputHelper output)
         Assert.Contains("refused", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Https_trusts_the_ca_bundle_only_and_sends_the_client_certificate_for_mutual_TLS()
+    {
+        using var ca = TestCertificates.Ca("Probe gRPC test CA");
+        using var clientCa = TestCertificates.Ca("Probe gRPC client CA");
+        using var certificate = TestCertificates.Server(ca);
+        using var client = TestCertificates.Client(clientCa);
+        using var server = await GrpcHealthServer.StartTlsAsync(certificate, clientCa);
+        var files = Directory.CreateTempSubdirectory("corda-ha-probe-");
+        try
+        {
+            var bundle = TestCertificates.WritePem(files.FullName, "ca.pem", ca);
+            var clientPem = TestCertificates.WritePem(files.FullName, "client.pem", client);
+            var clientKey = TestCertificates.WriteKeyPem(files.FullName, "client.key", client);
+            var address = server.TlsAddress.ToString().TrimEnd('/');
+
+            var untrusted = await RunAsync("probe", "--grpc", address, "--client-cert", clientPem, "--client-key", clientKey);
+            Assert.True(untrusted.ExitCode == ProbeExitCodes.Unhealthy, untrusted.ToString());
+            Assert.Contains("TLS handshake", untrusted.Stdout, StringComparison.Ordinal);
+            Assert.Contains("not trusted", untrusted.Stdout, StringComparison.Ordinal);
+
+            var noClientCertificate = await RunAsync("probe", "--grpc", address, "--ca-bundle", bundle);
+            Assert.True(noClientCertificate.ExitCode == ProbeExitCodes.Unhealthy, noClientCertificate.ToString());
+            Assert.Contains("requires a client certificate", noClientCertificate.Stdout, StringComparison.Ordinal);
+
+            var mutual = await RunAsync("probe", "--grpc", address, "--ca-bundle", bundle, "--client-cert", clientPem, "--client-key", clientKey);
+            Assert.True(mutual.ExitCode == ProbeExitCodes.Healthy, mutual.ToString());
+            Assert.Contains("reports SERVING", mutual.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            files.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("ftp://proxy:9000", "--grpc 'ftp://proxy:9000': expected an absolute http or https URL")]
     [InlineData("proxy:9000", "--grpc 'proxy:9000'")]
