@@ -164,6 +164,24 @@ public sealed class GrpcHealthProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_IPv6_address_is_shown_in_brackets_and_a_closed_port_is_unhealthy_without_waiting_for_the_deadline()
+    {
+        int closed;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closed = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        using var check = Probe(new Uri($"http://[::1]:{closed}"), TimeSpan.FromSeconds(10));
+        var result = await RunAsync(check);
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal($"http://[::1]:{closed}", result.Data["address"]);
+        Assert.NotEqual("DeadlineExceeded", result.Data["error"]);
+        Assert.Equal(0L, result.Data["connectionsOpened"]);
+    }
+
+    [Fact]
     public async Task The_registration_keeps_one_check_and_its_connection_across_health_check_runs()
     {
         using var server = new GrpcServerProcess("proxy-di");

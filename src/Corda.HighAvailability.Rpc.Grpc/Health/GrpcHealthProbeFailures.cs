@@ -43,7 +43,7 @@ internal static class GrpcHealthProbeFailures
         {
             if (inner is SocketException socket)
             {
-                return (TcpProbeHealthCheck.Explain($"{address.IdnHost}:{address.Port}", address.IdnHost, socket), socket.SocketErrorCode.ToString());
+                return (TcpProbeHealthCheck.Explain(GrpcHealthProbeOptions.HostPort(address), address.IdnHost, socket), socket.SocketErrorCode.ToString());
             }
         }
 

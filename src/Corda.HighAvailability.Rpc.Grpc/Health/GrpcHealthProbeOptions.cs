@@ -60,5 +60,9 @@ public sealed class GrpcHealthProbeOptions
 
     /// <summary>The address as shown in results and messages: scheme, host and port, never user information.</summary>
     internal static string Display(Uri address) =>
-        address.IsAbsoluteUri ? $"{address.Scheme}://{address.IdnHost}:{address.Port}" : "(a relative address)";
+        address.IsAbsoluteUri ? $"{address.Scheme}://{HostPort(address)}" : "(a relative address)";
+
+    /// <summary><c>host:port</c>, an IPv6 address in brackets.</summary>
+    internal static string HostPort(Uri address) =>
+        address.HostNameType == UriHostNameType.IPv6 ? $"[{address.IdnHost}]:{address.Port}" : $"{address.IdnHost}:{address.Port}";
 }
