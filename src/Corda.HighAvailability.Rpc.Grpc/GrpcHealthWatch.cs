@@ -123,7 +123,7 @@ internal sealed class GrpcHealthWatch : IDisposable
     private static async Task<HealthCheckResponse.Types.ServingStatus?> FirstStatusAsync(AsyncServerStreamingCall<HealthCheckResponse> call, CancellationToken cancellationToken) =>
         await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) ? call.ResponseStream.Current.Status : null;
 
-    private static string Name(HealthCheckResponse.Types.ServingStatus status) => status switch
+    internal static string Name(HealthCheckResponse.Types.ServingStatus status) => status switch
     {
         HealthCheckResponse.Types.ServingStatus.Serving => "SERVING",
         HealthCheckResponse.Types.ServingStatus.NotServing => "NOT_SERVING",

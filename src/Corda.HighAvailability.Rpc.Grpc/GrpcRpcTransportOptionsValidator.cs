@@ -56,10 +56,23 @@ public sealed class GrpcRpcTransportOptionsValidator : IValidateOptions<GrpcRpcT
 
     private void CheckTls(List<string> failures, GrpcRpcTransportOptions options)
     {
-        var now = _time.GetUtcNow();
-        if (options.ClientCertificate is { } client)
+        CheckCertificates(failures, Prefix, options.ClientCertificate, options.TrustedCertificateAuthorities, _time.GetUtcNow());
+        if (options.TrustedCertificateAuthorities.Count > 0 && options.ServerCertificateValidation is not null)
         {
-            const string option = Prefix + nameof(GrpcRpcTransportOptions.ClientCertificate);
+            failures.Add($"{Prefix}{nameof(GrpcRpcTransportOptions.TrustedCertificateAuthorities)} and {Prefix}{nameof(GrpcRpcTransportOptions.ServerCertificateValidation)} are both set: "
+                         + "the callback replaces the trust decision, so the authorities would be ignored. Set one, or check the authorities in the callback.");
+        }
+    }
+
+    /// <summary>
+    /// The checks of a client certificate and trusted authorities, shared with the gRPC health probe's options
+    /// (<paramref name="prefix"/> names the options class): a key, and dates valid at <paramref name="now"/>.
+    /// </summary>
+    internal static void CheckCertificates(List<string> failures, string prefix, X509Certificate2? clientCertificate, X509Certificate2Collection authorities, DateTimeOffset now)
+    {
+        if (clientCertificate is { } client)
+        {
+            var option = prefix + nameof(GrpcRpcTransportOptions.ClientCertificate);
             if (!client.HasPrivateKey)
             {
                 failures.Add($"{option} ({Describe(client)}) has no private key: load it with its key (a PFX file, or X509Certificate2.CreateFromPemFile with the key file).");
@@ -68,22 +81,16 @@ public sealed class GrpcRpcTransportOptionsValidator : IValidateOptions<GrpcRpcT
             CheckDates(failures, option, client, now);
         }
 
-        for (var i = 0; i < options.TrustedCertificateAuthorities.Count; i++)
+        for (var i = 0; i < authorities.Count; i++)
         {
-            var option = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{nameof(GrpcRpcTransportOptions.TrustedCertificateAuthorities)}[{i}]");
-            if (options.TrustedCertificateAuthorities[i] is not { } authority)
+            var option = string.Create(CultureInfo.InvariantCulture, $"{prefix}{nameof(GrpcRpcTransportOptions.TrustedCertificateAuthorities)}[{i}]");
+            if (authorities[i] is not { } authority)
             {
                 failures.Add($"{option} is null.");
                 continue;
             }
 
             CheckDates(failures, option, authority, now);
-        }
-
-        if (options.TrustedCertificateAuthorities.Count > 0 && options.ServerCertificateValidation is not null)
-        {
-            failures.Add($"{Prefix}{nameof(GrpcRpcTransportOptions.TrustedCertificateAuthorities)} and {Prefix}{nameof(GrpcRpcTransportOptions.ServerCertificateValidation)} are both set: "
-                         + "the callback replaces the trust decision, so the authorities would be ignored. Set one, or check the authorities in the callback.");
         }
     }
 

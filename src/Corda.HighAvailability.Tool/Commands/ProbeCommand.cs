@@ -5,7 +5,7 @@ using Corda.HighAvailability.Tool.Probe;
 namespace Corda.HighAvailability.Tool.Commands;
 
 /// <summary>
-/// <c>corda-ha probe</c>: run the health probes a host registers (TCP, TLS, journal storage, AMQP, Jolokia) once or in rounds, from a
+/// <c>corda-ha probe</c>: run the health probes a host registers (TCP, TLS, journal storage, AMQP, Jolokia, gRPC health) once or in rounds, from a
 /// shell or a monitoring script. The exit code is the health: 0 Healthy, 1 Degraded, 2 Unhealthy, 3 usage error.
 /// </summary>
 internal static class ProbeCommand
@@ -18,7 +18,7 @@ internal static class ProbeCommand
         var command = new Command(
             Name,
             "Probe a Corda node's endpoints and storage with the library's health checks (TCP connect, TLS handshake with certificate "
-            + "trust and expiry, journal storage, AMQP 1.0, Artemis over Jolokia). Prints a table (text) or one JSON document per round (json). Exit codes: 0 Healthy; "
+            + "trust and expiry, journal storage, AMQP 1.0, Artemis over Jolokia, the gRPC health service of an RPC proxy). Prints a table (text) or one JSON document per round (json). Exit codes: 0 Healthy; "
             + "1 Degraded; 2 Unhealthy (the worst check of the worst round); 3 usage error; 130 interrupted.");
         foreach (var option in options.All)
         {
@@ -59,6 +59,8 @@ internal static class ProbeCommand
                 Origin = parse.GetValue(options.Origin),
                 User = parse.GetValue(options.User),
                 Password = sharedPassword,
+                Grpc = parse.GetValue(options.Grpc) ?? [],
+                GrpcService = parse.GetValue(options.GrpcService) ?? string.Empty,
                 Timeout = parse.GetValue(options.Timeout),
                 Repeat = parse.GetValue(options.Repeat),
                 Interval = parse.GetValue(options.Interval),

@@ -20,7 +20,7 @@ internal sealed class ProbeCommandOptions
 
     public Option<FileInfo?> ClientCertificate { get; } = new("--client-cert")
     {
-        Description = "Client certificate for mutual TLS on every --tls: PKCS#12 (PFX) or PEM (key in the same file or --client-key).",
+        Description = "Client certificate for mutual TLS on every --tls and https --grpc: PKCS#12 (PFX) or PEM (key in the same file or --client-key).",
         HelpName = "file",
     };
 
@@ -35,7 +35,8 @@ internal sealed class ProbeCommandOptions
 
     public Option<FileInfo?> CaBundle { get; } = new("--ca-bundle")
     {
-        Description = "PEM file of CA certificates trusted besides the system store, e.g. the Corda network root; for --tls and https --jolokia.",
+        Description = "PEM file of CA certificates trusted besides the system store, e.g. the Corda network root; for --tls and https --jolokia. "
+            + "For https --grpc, the only CAs trusted (instead of the system store).",
         HelpName = "file",
     };
 
@@ -104,6 +105,19 @@ internal sealed class ProbeCommandOptions
 
     public Option<KeyValuePair<string, long>[]> Queue { get; } = QueueThresholds();
 
+    public Option<Uri[]> Grpc { get; } = Urls(
+        "--grpc",
+        "gRPC health probe (grpc.health.v1.Health/Check) of a server, e.g. a node's RPC proxy: http://host:port or https://host:port. "
+        + "Healthy only when it reports SERVING. One connection per URL, kept across rounds. Repeatable.",
+        "url",
+        ["http", "https"]);
+
+    public Option<string?> GrpcService { get; } = new("--grpc-service")
+    {
+        Description = "The service name each --grpc probe asks about. Default: the empty name, the server's overall health.",
+        HelpName = "name",
+    };
+
     public Option<string?> BrokerName { get; } = new("--broker-name")
     {
         Description = "The broker's name for --jolokia (P2P or RPC on a Corda node, which has both). Default: the only one there is.",
@@ -150,12 +164,12 @@ internal sealed class ProbeCommandOptions
     [
         Tcp, Tls, ClientCertificate, ClientKey, ClientCertificatePasswordEnv, CaBundle, ServerName, ExpiryWarning, AllowUntrusted,
         Storage, StorageMinFree, StorageLatencyBudget, Amqp, AmqpRoundTrip, Jolokia, Queue, BrokerName, ExpectBackup, ExpectReplication, Origin,
-        User, PasswordEnv,
+        User, PasswordEnv, Grpc, GrpcService,
         Timeout, Repeat, Interval, Format,
     ];
 
     /// <summary>The checks asked for: at least one is needed.</summary>
-    public IEnumerable<Option> Targets => [Tcp, Tls, Storage, Amqp, Jolokia];
+    public IEnumerable<Option> Targets => [Tcp, Tls, Storage, Amqp, Jolokia, Grpc];
 
     /// <summary>Refuses a command line that probes nothing, or that gives TLS settings without a --tls to use them.</summary>
     public void Validate(CommandResult command)
@@ -166,8 +180,10 @@ internal sealed class ProbeCommandOptions
             return;
         }
 
-        NeedsOneOf(command, [Tls], [ClientCertificate, ClientKey, ClientCertificatePasswordEnv, ServerName]);
-        NeedsOneOf(command, [Tls, Jolokia], [CaBundle]);
+        NeedsOneOf(command, [Tls], [ServerName]);
+        NeedsOneOf(command, [Tls, Grpc], [ClientCertificate, ClientKey, ClientCertificatePasswordEnv]);
+        NeedsOneOf(command, [Tls, Jolokia, Grpc], [CaBundle]);
+        NeedsOneOf(command, [Grpc], [GrpcService]);
         NeedsOneOf(command, [Tls, Amqp], [AllowUntrusted]);
         NeedsOneOf(command, [Amqp], [AmqpRoundTrip]);
         NeedsOneOf(command, [Jolokia], [Queue, BrokerName, ExpectBackup, ExpectReplication, Origin]);

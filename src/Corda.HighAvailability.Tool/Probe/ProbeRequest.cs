@@ -54,6 +54,11 @@ internal sealed record ProbeRequest
     /// <summary>The password read from the environment variable named by --password-env.</summary>
     public string? Password { get; init; }
 
+    /// <summary>The --grpc URLs (http or https; no credentials are accepted for them).</summary>
+    public IReadOnlyList<Uri> Grpc { get; init; } = [];
+
+    public string GrpcService { get; init; } = string.Empty;
+
     public TimeSpan Timeout { get; init; }
 
     public int Repeat { get; init; } = 1;

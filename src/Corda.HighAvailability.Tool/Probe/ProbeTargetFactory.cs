@@ -4,6 +4,7 @@ using Corda.HighAvailability.Artemis.Jolokia;
 using Corda.HighAvailability.Probes.JournalStorage;
 using Corda.HighAvailability.Probes.Tcp;
 using Corda.HighAvailability.Probes.Tls;
+using Corda.HighAvailability.Rpc.Grpc.Health;
 using Corda.HighAvailability.Tool.Cli;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -105,6 +106,40 @@ internal static class ProbeTargetFactory
                 }
 
                 return new JolokiaProbeHealthCheck(options, time);
+            });
+        }
+
+        AddGrpc(targets, request, redactor, time);
+    }
+
+    private static void AddGrpc(List<ProbeTarget> targets, ProbeRequest request, ProbeRedactor redactor, TimeProvider time)
+    {
+        foreach (var url in request.Grpc)
+        {
+            if (url.UserInfo.Length > 0)
+            {
+                redactor.Add(url.UserInfo);
+                throw new ToolException(ProbeExitCodes.Usage, redactor.Redact($"--grpc {url}: gRPC addresses carry no user information (user:password@); remove it."));
+            }
+
+            var https = url.Scheme.Equals(Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+            var name = string.Create(CultureInfo.InvariantCulture, $"grpc:{url.Scheme.ToLowerInvariant()}://{Host(url)}:{url.Port}");
+            if (request.GrpcService.Length > 0)
+            {
+                name += "/" + request.GrpcService;
+            }
+
+            Add(targets, redactor, name, request.Timeout, () =>
+            {
+                var options = new GrpcHealthProbeOptions { Address = url, Service = request.GrpcService, Timeout = request.Timeout };
+                if (https)
+                {
+                    // The same files as --tls; for gRPC the bundle replaces the system store, as the transport's
+                    // TrustedCertificateAuthorities does (a private CA is what an RPC proxy of a node has).
+                    GrpcCertificateFiles.Apply(options, request, name);
+                }
+
+                return new GrpcHealthProbeHealthCheck(options, time);
             });
         }
     }
