@@ -79,12 +79,14 @@ public sealed partial class ResilientRpcConnection<TClient>
                     connection = await ConnectOnceAsync(next, failedAttempts + 1, stop).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
+                // Stryker disable once Block : emptying this block leaves 'connection' unassigned below, a compile error Stryker cannot pin to one mutant (it would then drop every mutant of this method).
                 {
                     failedAttempts++;
                     lastError = e;
                     lastReason = Describe(e);
                     lastAttempted = next;
                     RpcLog.AttemptFailed(_logger, e, Name, failedAttempts, next.ToString(), lastReason);
+                    // Stryker disable once Statement : as above (removing the continue leaves 'connection' unassigned).
                     continue;
                 }
 

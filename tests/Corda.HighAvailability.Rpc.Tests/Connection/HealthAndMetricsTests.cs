@@ -109,6 +109,9 @@ public sealed class HealthAndMetricsTests
             Assert.Equal(
                 [("a", System.Diagnostics.ActivityStatusCode.Error), ("b", System.Diagnostics.ActivityStatusCode.Ok)],
                 activities.Where(a => a.OperationName == RpcMetrics.ConnectActivityName).Select(a => ((string)a.GetTagItem(RpcMetrics.EndpointTag)!, a.Status)));
+            Assert.Equal(
+                [("test", 1), ("test", 2)],
+                activities.Where(a => a.OperationName == RpcMetrics.ConnectActivityName).Select(a => ((string)a.GetTagItem(RpcMetrics.ConnectionTag)!, (int)a.GetTagItem(RpcMetrics.AttemptTag)!)));
         }
     }
 

@@ -92,4 +92,20 @@ public sealed class SubscriptionTests
         Assert.Equal(RpcConnectionStatus.Connected, h.Connection.State.Status);
         Assert.Single(h.Transport.Connections);
     }
+
+    [Fact]
+    public void A_hook_claims_each_connection_generation_once_and_never_an_older_one()
+    {
+        var set = new SubscriptionSet<FakeClient>();
+        var entry = set.Add((_, _, _) => Task.CompletedTask);
+
+        Assert.True(entry.Claim(1));
+        Assert.False(entry.Claim(1));
+        Assert.True(entry.Claim(3));
+        Assert.False(entry.Claim(2));
+        Assert.Same(entry, Assert.Single(set.Snapshot()));
+
+        entry.Dispose();
+        Assert.Empty(set.Snapshot());
+    }
 }

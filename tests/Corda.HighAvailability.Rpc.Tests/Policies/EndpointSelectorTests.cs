@@ -60,4 +60,48 @@ public sealed class EndpointSelectorTests
         // The non-sticky ordered fallback would pick "b" at attempt 1; the next endpoint is taken instead.
         Assert.Equal("c", Select(selector, 1, attempted: "b"));
     }
+
+    [Fact]
+    public void Leader_selector_goes_back_to_the_leader_first_when_the_connection_to_it_was_lost()
+    {
+        // Attempt 1 of an outage: the connection to the leader just dropped, but no attempt on it has failed yet.
+        var selector = new LeaderEndpointSelector(() => "b");
+        Assert.Equal("b", Select(selector, 0, connected: "b", attempted: "b"));
+    }
+
+    [Fact]
+    public void Leader_selector_with_a_single_endpoint_keeps_trying_it()
+    {
+        var only = new[] { new RpcEndpoint("a", new Uri("tcp://a:1")) };
+        var selector = new LeaderEndpointSelector(() => "a");
+        Assert.Equal("a", selector.Select(new RpcEndpointSelectionContext(only, 3, only[0], only[0])).Name);
+    }
+
+    [Fact]
+    public void Endpoints_are_recognised_by_name_when_the_instance_differs()
+    {
+        // Options rebound from configuration hand out new RpcEndpoint instances with the same names.
+        var copyOfB = new RpcEndpoint("b", new Uri("tcp://b:1"));
+        var context = new RpcEndpointSelectionContext(Endpoints, 0, copyOfB, copyOfB);
+        Assert.Equal(1, context.IndexOf(copyOfB));
+        Assert.Equal(-1, context.IndexOf(new RpcEndpoint("z", new Uri("tcp://z:1"))));
+        Assert.Equal(-1, context.IndexOf(null));
+        Assert.Equal("b", new OrderedEndpointSelector().Select(context).Name);
+        Assert.Equal("c", new RoundRobinEndpointSelector().Select(context).Name);
+    }
+
+    [Fact]
+    public void Leader_selectors_default_fallback_is_not_sticky_and_a_given_fallback_is_used()
+    {
+        // Leader unknown, last connected to b: a non-sticky fallback starts the outage at the first endpoint.
+        Assert.Equal("a", Select(new LeaderEndpointSelector(() => null), 0, connected: "b", attempted: "b"));
+        Assert.Equal("c", Select(new LeaderEndpointSelector(() => null, new RoundRobinEndpointSelector()), 0, connected: "b", attempted: "b"));
+    }
+
+    [Fact]
+    public void Leader_selector_pushes_the_fallback_off_a_failed_leader_at_index_0_too()
+    {
+        // The fallback wraps round to a (3 failed attempts over 3 endpoints); a just failed: go to b.
+        Assert.Equal("b", Select(new LeaderEndpointSelector(() => "a"), 3, attempted: "a"));
+    }
 }

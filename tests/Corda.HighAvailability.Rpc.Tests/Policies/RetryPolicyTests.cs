@@ -91,4 +91,37 @@ public sealed class RetryPolicyTests
         Assert.Throws<ArgumentException>(() => new FixedDelaysRetryPolicy([]));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FixedDelaysRetryPolicy([TimeSpan.FromSeconds(-1)]));
     }
+
+    [Fact]
+    public void A_multiplier_of_exactly_1_is_a_constant_delay_and_a_max_delay_equal_to_the_initial_one_is_accepted()
+    {
+        var constant = new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(3), 1, 0, TimeSpan.FromSeconds(3));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)], Enumerable.Range(0, 4).Select(i => constant.NextDelay(Context(i))!.Value));
+    }
+
+    [Fact]
+    public void Jitter_stays_within_its_bounds_on_both_sides_of_the_nominal_delay()
+    {
+        // 10 s ± 50 %: every delay in [5 s, 15 s], and both halves of the range are used.
+        var policy = new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(10), 2, 0.5, TimeSpan.FromSeconds(10), random: new Random(7));
+        var delays = Enumerable.Range(0, 500).Select(_ => policy.NextDelay(Context(1))!.Value.TotalSeconds).ToList();
+        Assert.All(delays, d => Assert.InRange(d, 5.0, 15.0));
+        Assert.Contains(delays, d => d < 7);
+        Assert.Contains(delays, d => d > 13);
+    }
+
+    [Fact]
+    public void Limits_that_cannot_work_are_refused_at_the_boundary()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(1), double.PositiveInfinity, 0, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(1), 2, -0.1, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(-1), 2, 0, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialBackoffRetryPolicy(TimeSpan.FromSeconds(1), 2, 0, TimeSpan.FromSeconds(1), maxElapsed: TimeSpan.Zero));
+        Assert.Throws<ArgumentNullException>(() => new FixedDelaysRetryPolicy(null!));
+
+        // The smallest usable values are accepted.
+        var smallest = new ExponentialBackoffRetryPolicy(TimeSpan.FromTicks(1), 1, 0, TimeSpan.FromTicks(1), maxAttempts: 1, maxElapsed: TimeSpan.FromTicks(1));
+        Assert.Equal((1, TimeSpan.FromTicks(1)), (smallest.MaxAttempts, smallest.MaxElapsed));
+        Assert.Equal(TimeSpan.Zero, new FixedDelaysRetryPolicy([TimeSpan.Zero]).NextDelay(Context(0)));
+    }
 }
