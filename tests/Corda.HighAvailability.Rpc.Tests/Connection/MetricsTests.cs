@@ -77,6 +77,31 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task A_reconnection_records_the_time_without_a_connection_as_reconnected_and_counts_one_reconnect()
+    {
+        using var instrumentation = new CordaHaInstrumentation();
+        using var disconnected = new MetricCollector<double>(instrumentation.Meter, RpcMetrics.DisconnectedDurationName);
+        using var reconnects = new MetricCollector<long>(instrumentation.Meter, RpcMetrics.ReconnectsName);
+        await using var h = new Harness(instrumentation: instrumentation);
+        await h.Connection.ConnectAsync();
+        h.Transport.SetDown("a");
+        h.Transport.SetDown("b");
+        var lostAt = h.Time.GetUtcNow();
+        h.Transport.Current!.Drop();
+        await Eventually.True(() => h.Connection.State.Attempt == 2, "attempt 2");
+        h.Transport.SetDown("a", false);
+        h.Transport.SetDown("b", false);
+
+        await h.Time.AdvanceUntil(() => h.Connection.State.Status == RpcConnectionStatus.Connected, TimeSpan.FromMilliseconds(250), "reconnected");
+
+        var outage = Assert.Single(disconnected.GetMeasurementSnapshot());
+        var reconnectedAt = h.Events.Last(e => e.Kind == RpcConnectionEventKind.Reconnected).State.ChangedAt;
+        Assert.True(reconnectedAt > lostAt, "the reconnection came after some fake time");
+        Assert.Equal(((reconnectedAt - lostAt).TotalSeconds, "reconnected", "test"), (outage.Value, (string)outage.Tags[RpcMetrics.ReasonTag]!, (string)outage.Tags[RpcMetrics.ConnectionTag]!));
+        Assert.Equal(1, Assert.Single(reconnects.GetMeasurementSnapshot()).Value);
+    }
+
+    [Fact]
     public async Task Closing_during_an_outage_records_the_time_without_a_connection_as_closed()
     {
         using var instrumentation = new CordaHaInstrumentation();

@@ -49,6 +49,27 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task With_ConnectOnStart_off_the_host_starts_without_connecting_and_the_application_connects_when_it_chooses()
+    {
+        var transport = new FakeTransport();
+        transport.SetDown("a");
+        transport.SetDown("b");
+        using var host = Build(transport, o => o.ConnectOnStart = false);
+
+        // Nothing answers, yet the host starts: it does not try.
+        await host.StartAsync();
+        var connection = host.Services.GetRequiredService<IResilientRpcConnectionFactory>().Get("node");
+        Assert.Equal(RpcConnectionStatus.NotStarted, connection.State.Status);
+        Assert.Empty(transport.ConnectAttempts);
+
+        transport.SetDown("a", false);
+        await connection.ConnectAsync();
+        Assert.Equal((RpcConnectionStatus.Connected, "a"), (connection.State.Status, connection.State.Endpoint!.Name));
+        await host.StopAsync();
+        Assert.Equal(RpcConnectionStatus.Closed, connection.State.Status);
+    }
+
+    [Fact]
     public async Task Without_initial_retry_the_host_does_not_start_when_no_endpoint_answers()
     {
         var transport = new FakeTransport();
